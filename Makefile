@@ -1,0 +1,53 @@
+# Two commands: `make run` (set up, migrate, demo data, serve) and `make test` (set up, whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+ECABINET_INSTANCE ?= $(CURDIR)/instance
+export ECABINET_INSTANCE
+# The second test pass: the same suite against the local PostgreSQL server (and Redis, always).
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/ecabinet_test
+
+.PHONY: setup run test lint test-deps translations extract-messages clean
+
+setup: $(VENV)/.installed static/vendor/.installed translations
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/.installed: node_modules/.package-lock.json
+	mkdir -p static/vendor/socket.io
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js static/vendor/socket.io/
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d ecabinet/translations
+
+run: setup
+	$(BIN)/ecabinet db upgrade
+	$(BIN)/ecabinet demo-data --if-empty
+	$(BIN)/ecabinet run --port $(PORT)
+
+test-deps:
+	@bash tools/install-test-deps.sh
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup test-deps lint
+	$(BIN)/python -m pytest
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+
+# Refresh the message catalogue after changing user-visible strings, then translate the .po.
+extract-messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o ecabinet/translations/messages.pot .
+	$(BIN)/pybabel update -i ecabinet/translations/messages.pot -d ecabinet/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

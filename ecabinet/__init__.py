@@ -1,0 +1,67 @@
+"""eCabinet: paperless meetings for People's Committees.
+
+Heavy imports stay inside create_app() so that `ecabinet run` can patch the standard
+library for gevent before Flask and its friends are loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None):
+    """Build the application: settings, extensions, blueprints, socket namespace, error pages."""
+    from flask import Flask
+
+    from ecabinet import config as settings
+    from ecabinet.server import init_socketio
+
+    folder = Path((config or {}).get("INSTANCE_PATH") or settings.instance_path())
+    folder.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(folder),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(settings.Defaults)
+    app.config.update({k: v for k, v in settings.from_environment(folder).items()
+                       if v is not None})
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.load_secret_key(folder)
+
+    from ecabinet.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+
+    from ecabinet.core import database, error_pages, i18n, security
+
+    database.init_app(app)
+    i18n.init_app(app, babel)
+    security.init_app(app)
+    error_pages.init_app(app)
+
+    from ecabinet.accounts.auth import init_login
+
+    init_login(app, login_manager)
+
+    from ecabinet.accounts.admin_views import bp as admin_bp
+    from ecabinet.accounts.views import bp as accounts_bp
+    from ecabinet.audit.views import bp as audit_bp
+    from ecabinet.core.health import bp as health_bp
+    from ecabinet.meetings.views import bp as meetings_bp
+
+    for blueprint in (health_bp, accounts_bp, admin_bp, audit_bp, meetings_bp):
+        app.register_blueprint(blueprint)
+
+    init_socketio(app)
+    from ecabinet import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,138 @@
+"""Operator commands: `ecabinet --help` lists them; `flask --app wsgi` offers the same."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as db_group
+
+
+def _create_app():
+    from ecabinet import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def cli():
+    """eCabinet: paperless meetings for People's Committees.
+
+    Configuration comes from the environment (DATABASE_URL, REDIS_URL, SECRET_KEY,
+    ECABINET_INSTANCE, SMTP_*); see the README.
+    """
+
+
+@cli.command("run")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "5000")),
+              show_default="5000 or $PORT")
+@with_appcontext
+def run_command(host: str, port: int):
+    """Start the web and websocket server (gevent)."""
+    from ecabinet import server
+
+    click.echo(f"eCabinet: http://{host}:{port}/  (database: {_safe_db_url()})")
+    server.run(current_app._get_current_object(), host, port)
+
+
+def _safe_db_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(
+        hide_password=True)
+
+
+cli.add_command(db_group, "db")
+
+
+@cli.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing (but list the logins) when data exists.")
+@with_appcontext
+def demo_data_command(if_empty: bool):
+    """Load the demo province, its wards, users and meetings into an empty database."""
+    from ecabinet.demo import data as demo
+
+    password = current_app.config["DEMO_PASSWORD"]
+    if not demo.database_is_empty():
+        if demo.has_demo_accounts():
+            click.echo(demo.logins_text(password))
+        if if_empty:
+            click.echo("The database already holds data; demo data was not loaded.")
+            return
+        click.echo("Refused: the database is not empty; demo data only goes into an empty one.",
+                   err=True)
+        sys.exit(1)
+    demo.load(password)
+    click.echo(demo.logins_text(password))
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name, e.g. 'Nguyễn Văn An'.")
+@click.option("--email", default="")
+@click.option("--admin", is_flag=True, help="Give the administrator role.")
+@click.password_option(help="Asked when not given.")
+@with_appcontext
+def create_user_command(username, full_name, email, admin, password):
+    """Create an account (optionally an administrator)."""
+    from ecabinet.accounts import service
+    from ecabinet.accounts.models import RoleKind
+    from ecabinet.core.errors import EcabinetError
+
+    grants = [service.RoleGrant(RoleKind.ADMIN)] if admin else []
+    try:
+        user = service.create_user(service.UserData(username=username, full_name=full_name,
+                                                    email=email), password, grants, actor=None)
+    except EcabinetError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Created {user.username}.")
+
+
+@cli.command("set-password")
+@click.argument("username")
+@click.password_option(help="Asked when not given.")
+@with_appcontext
+def set_password_command(username, password):
+    """Set a user's password and sign them out everywhere."""
+    from ecabinet.accounts import service
+    from ecabinet.core.errors import EcabinetError
+
+    user = service.find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user named {username}.")
+    try:
+        service.set_password(user, password, actor=None)
+    except EcabinetError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Password of {user.username} changed; their sessions were ended.")
+
+
+@cli.group("audit")
+def audit_group():
+    """Audit log commands."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command():
+    """Check the hash chain; exit 1 naming the first changed, removed or reordered entry."""
+    from ecabinet.audit.service import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"Audit log intact: {report.checked} entries.")
+        return
+    click.echo(f"Audit log BROKEN: {report.problem}.", err=True)
+    sys.exit(1)
+
+
+def init_app(app) -> None:
+    """Make the same commands available under `flask --app wsgi`."""
+    for name, command in cli.commands.items():
+        if name not in app.cli.commands and name != "db":
+            app.cli.add_command(command, name)

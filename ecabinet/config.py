@@ -1,0 +1,88 @@
+"""Configuration: safe defaults, overridden by the environment, then by create_app(config)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def instance_path() -> Path:
+    """Return the instance folder (database, files, keys); ECABINET_INSTANCE moves it."""
+    return Path(os.environ.get("ECABINET_INSTANCE") or DEFAULT_INSTANCE).resolve()
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// URLs, as operators usually write them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_secret_key(folder: Path) -> str:
+    """Read the secret key from the instance folder, creating it once, readable by us alone."""
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(folder: Path) -> dict:
+    """Build the settings a deployment changes through environment variables."""
+    env = os.environ
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{folder / 'ecabinet.sqlite3'}"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "MAIL_SERVER": env.get("SMTP_HOST", "localhost"),
+        "MAIL_PORT": int(env.get("SMTP_PORT", "25")),
+        "MAIL_USERNAME": env.get("SMTP_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "MAIL_USE_TLS": _env_bool("SMTP_STARTTLS", False),
+        "MAIL_USE_SSL": _env_bool("SMTP_SSL", False),
+        "MAIL_SENDER": env.get("SMTP_SENDER", "ecabinet@localhost"),
+        "PUBLIC_URL": env.get("ECABINET_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "DEMO_PASSWORD": env.get("ECABINET_DEMO_PASSWORD", "Demo@eCabinet2025"),
+        "SESSION_COOKIE_SECURE": _env_bool("ECABINET_SECURE_COOKIES", False),
+        "MAX_CONTENT_LENGTH": int(env.get("ECABINET_MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+    }
+
+
+class Defaults:
+    """Settings that rarely change between deployments."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "ecabinet_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session; forms stay open in meetings
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW = timedelta(minutes=15)
+    PASSWORD_MIN_LENGTH = 10
+    # argon2id costs; tests lower them to keep the suite fast.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 2
+    SOCKETIO_ASYNC_MODE = None  # None: ecabinet.server decides (gevent)
+    AUDIT_PAGE_SIZE = 50

@@ -1,0 +1,40 @@
+"""Engine settings per backend: SQLite gets WAL, foreign keys and a busy timeout."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from ecabinet.extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+if not event.contains(Engine, "connect", _sqlite_pragmas):
+    event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def init_app(app) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def check_database() -> None:
+    """Run a trivial query; raises when the database cannot answer."""
+    from sqlalchemy import text
+
+    db.session.execute(text("SELECT 1"))
+    db.session.rollback()

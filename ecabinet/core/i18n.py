@@ -1,0 +1,29 @@
+"""Language and time for display: Vietnamese by default, English per user; Vietnam time."""
+
+from __future__ import annotations
+
+from flask import current_app, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from ecabinet.core.timeutil import decree30_date, to_local
+
+
+def select_locale() -> str:
+    """The user's saved choice, else the session's (before sign-in), else Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app, babel) -> None:
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
+        format_datetime(value, fmt) if value else "")
+    app.jinja_env.filters["localtime"] = lambda value, fmt="%H:%M %d/%m/%Y": (
+        to_local(value).strftime(fmt) if value else "")
+    app.jinja_env.filters["decree30_date"] = decree30_date
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")

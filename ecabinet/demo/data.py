@@ -1,0 +1,159 @@
+"""Demo data: a province, six of its departments, two wards, 25 people and three meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from ecabinet.accounts import service as accounts
+from ecabinet.accounts.models import RoleKind, Unit, UnitKind, User
+from ecabinet.accounts.passwords import hash_password
+from ecabinet.accounts.service import RoleGrant, UnitData, UserData
+from ecabinet.core.timeutil import LOCAL_ZONE, utcnow
+from ecabinet.extensions import db
+from ecabinet.meetings import service as meetings
+from ecabinet.meetings.models import MeetingKind, MeetingStatus, ParticipantRole
+from ecabinet.meetings.service import MeetingData
+
+S, M, C, K, A = (RoleKind.SECRETARIAT, RoleKind.MEMBER, RoleKind.CHAIR, RoleKind.CLERK,
+                 RoleKind.ADMIN)
+
+UNITS = [
+    # code, name, short name, kind, parent code, is body, place, abbreviation
+    ("ubnd-ht", "Ủy ban nhân dân tỉnh Hà Tĩnh", "UBND tỉnh", UnitKind.PROVINCE, None, True,
+     "Hà Tĩnh", "UBND"),
+    ("vp-ubnd", "Văn phòng UBND tỉnh", "VP UBND tỉnh", UnitKind.OFFICE, "ubnd-ht", False, "", ""),
+    ("so-tc", "Sở Tài chính", "STC", UnitKind.DEPARTMENT, "ubnd-ht", False, "", ""),
+    ("so-nv", "Sở Nội vụ", "SNV", UnitKind.DEPARTMENT, "ubnd-ht", False, "", ""),
+    ("so-xd", "Sở Xây dựng", "SXD", UnitKind.DEPARTMENT, "ubnd-ht", False, "", ""),
+    ("so-yt", "Sở Y tế", "SYT", UnitKind.DEPARTMENT, "ubnd-ht", False, "", ""),
+    ("so-gddt", "Sở Giáo dục và Đào tạo", "SGDĐT", UnitKind.DEPARTMENT, "ubnd-ht", False, "", ""),
+    ("so-nnmt", "Sở Nông nghiệp và Môi trường", "SNNMT", UnitKind.DEPARTMENT, "ubnd-ht", False,
+     "", ""),
+    ("ubnd-ts", "Ủy ban nhân dân phường Thành Sen", "UBND phường Thành Sen", UnitKind.WARD,
+     "ubnd-ht", True, "Thành Sen", "UBND"),
+    ("ubnd-tp", "Ủy ban nhân dân phường Trần Phú", "UBND phường Trần Phú", UnitKind.WARD,
+     "ubnd-ht", True, "Trần Phú", "UBND"),
+    ("vp-ts", "Văn phòng HĐND và UBND phường Thành Sen", "VP phường Thành Sen", UnitKind.OFFICE,
+     "ubnd-ts", False, "", ""),
+]
+
+# username, full name, position, unit code, [(role, unit code)]
+PEOPLE = [
+    ("admin", "Quản trị hệ thống", "Kỹ sư CNTT", "vp-ubnd", [(A, None)]),
+    ("thuky", "Trần Thị Thu Hà", "Chuyên viên Văn phòng UBND tỉnh", "vp-ubnd",
+     [(S, "ubnd-ht")]),
+    ("chutich", "Nguyễn Văn Hùng", "Chủ tịch UBND tỉnh", "ubnd-ht",
+     [(C, "ubnd-ht"), (M, "ubnd-ht")]),
+    ("phochutich", "Lê Thị Minh Châu", "Phó Chủ tịch UBND tỉnh", "ubnd-ht",
+     [(C, "ubnd-ht"), (M, "ubnd-ht")]),
+    ("daibieu01", "Phạm Quốc Bảo", "Giám đốc Sở Tài chính", "so-tc", [(M, "ubnd-ht")]),
+    ("daibieu02", "Hoàng Thị Lan", "Giám đốc Sở Nội vụ", "so-nv", [(M, "ubnd-ht")]),
+    ("daibieu03", "Võ Đức Thắng", "Giám đốc Sở Xây dựng", "so-xd", [(M, "ubnd-ht")]),
+    ("daibieu04", "Đặng Thị Hồng Nhung", "Giám đốc Sở Y tế", "so-yt", [(M, "ubnd-ht")]),
+    ("daibieu05", "Bùi Văn Khánh", "Giám đốc Sở Giáo dục và Đào tạo", "so-gddt",
+     [(M, "ubnd-ht")]),
+    ("daibieu06", "Ngô Thị Thanh Thủy", "Giám đốc Sở Nông nghiệp và Môi trường", "so-nnmt",
+     [(M, "ubnd-ht")]),
+    ("daibieu07", "Dương Minh Tuấn", "Chánh Văn phòng UBND tỉnh", "vp-ubnd", [(M, "ubnd-ht")]),
+    ("daibieu08", "Trịnh Văn Phúc", "Phó Giám đốc Sở Tài chính", "so-tc", []),
+    ("daibieu09", "Lý Thị Ngọc Ánh", "Phó Giám đốc Sở Y tế", "so-yt", []),
+    ("daibieu10", "Đỗ Thành Long", "Phó Giám đốc Sở Xây dựng", "so-xd", []),
+    ("daibieu11", "Cao Thị Mai", "Chủ tịch UBND phường Thành Sen", "ubnd-ts",
+     [(M, "ubnd-ts"), (C, "ubnd-ts")]),
+    ("daibieu12", "Hồ Sỹ Nam", "Chủ tịch UBND phường Trần Phú", "ubnd-tp",
+     [(M, "ubnd-tp"), (C, "ubnd-tp")]),
+    ("vanthu01", "Nguyễn Thị Hạnh", "Văn thư Văn phòng UBND tỉnh", "vp-ubnd",
+     [(K, "ubnd-ht"), (K, "vp-ubnd")]),
+    ("vanthu02", "Phan Văn Tài", "Văn thư Sở Tài chính", "so-tc", [(K, "so-tc")]),
+    ("vanthu03", "Mai Thị Thu", "Văn thư phường Thành Sen", "vp-ts", [(K, "ubnd-ts")]),
+    ("vanthu04", "Trương Văn Sơn", "Văn thư phường Trần Phú", "ubnd-tp", [(K, "ubnd-tp")]),
+    ("thukyphuong", "Lê Thị Yến", "Công chức Văn phòng phường Thành Sen", "vp-ts",
+     [(S, "ubnd-ts")]),
+    ("thukyphuong2", "Vũ Văn Định", "Công chức Văn phòng phường Trần Phú", "ubnd-tp",
+     [(S, "ubnd-tp")]),
+    ("thanhvien01", "Nguyễn Thị Bích", "Phó Chủ tịch UBND phường Thành Sen", "ubnd-ts",
+     [(M, "ubnd-ts")]),
+    ("thanhvien02", "Trần Văn Lộc", "Phó Chủ tịch UBND phường Thành Sen", "ubnd-ts",
+     [(M, "ubnd-ts")]),
+    ("thanhvien03", "Phạm Thị Hoa", "Phó Chủ tịch UBND phường Trần Phú", "ubnd-tp",
+     [(M, "ubnd-tp")]),
+]
+
+DEMO_USERNAMES = [p[0] for p in PEOPLE]
+
+
+def database_is_empty() -> bool:
+    counts = (db.session.execute(select(func.count()).select_from(model)).scalar_one()
+              for model in (User, Unit))
+    return not any(counts)
+
+
+def has_demo_accounts() -> bool:
+    return db.session.execute(
+        select(func.count()).where(User.username.in_(["thuky", "chutich", "admin"]))
+    ).scalar_one() == 3
+
+
+def _local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
+    day = (utcnow().astimezone(LOCAL_ZONE) + timedelta(days=days_ahead)).date()
+    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_ZONE)
+
+
+def load(password: str) -> None:
+    """Create the demo; one password hash serves every account, so loading takes a second."""
+    units: dict[str, Unit] = {}
+    for code, name, short, kind, parent, is_body, place, abbr in UNITS:
+        units[code] = accounts.create_unit(UnitData(
+            name=name, code=code, kind=kind, short_name=short, is_body=is_body,
+            parent_id=units[parent].id if parent else None, place_name=place,
+            abbreviation=abbr), actor=None)
+    shared_hash = hash_password(password)
+    users: dict[str, User] = {}
+    for username, full_name, position, unit_code, roles in PEOPLE:
+        grants = [RoleGrant(role, units[code].id if code else None) for role, code in roles]
+        users[username] = accounts.create_user(
+            UserData(username=username, full_name=full_name, position=position,
+                     unit_id=units[unit_code].id, email=f"{username}@hatinh.example.vn"),
+            password, grants, actor=None, password_hash=shared_hash)
+    _load_meetings(units, users)
+
+
+def _load_meetings(units: dict[str, Unit], users: dict[str, User]) -> None:
+    province_members = [f"daibieu{n:02d}" for n in range(1, 8)]
+
+    def people(chair: str, secretary: str, delegates: list[str], guests: list[str] = ()):
+        roles = {users[chair].id: ParticipantRole.CHAIR,
+                 users[secretary].id: ParticipantRole.SECRETARY}
+        roles |= {users[u].id: ParticipantRole.DELEGATE for u in delegates}
+        roles |= {users[u].id: ParticipantRole.GUEST for u in guests}
+        return roles
+
+    meetings.create_meeting(MeetingData(
+        body_id=units["ubnd-ht"].id, title="Phiên họp thường kỳ tháng 12 năm 2026",
+        kind=MeetingKind.REGULAR, starts_at=_local(3, 8), ends_at=_local(3, 11, 30),
+        place="Phòng họp số 1, Trụ sở UBND tỉnh",
+        description="Kinh tế - xã hội tháng 11, dự toán ngân sách năm 2027."),
+        people("chutich", "thuky", ["phochutich", *province_members], ["daibieu08"]),
+        actor=None, status=MeetingStatus.PUBLISHED)
+    meetings.create_meeting(MeetingData(
+        body_id=units["ubnd-ht"].id, title="Phiên họp chuyên đề về đầu tư công",
+        kind=MeetingKind.THEMATIC, starts_at=_local(10, 14), ends_at=_local(10, 17),
+        place="Phòng họp trực tuyến", description="Giải ngân vốn đầu tư công năm 2026."),
+        people("phochutich", "thuky", ["chutich", "daibieu01", "daibieu03", "daibieu07"],
+               ["daibieu10"]),
+        actor=None, status=MeetingStatus.DRAFT)
+    meetings.create_meeting(MeetingData(
+        body_id=units["ubnd-ts"].id, title="Phiên họp UBND phường Thành Sen tháng 12",
+        kind=MeetingKind.REGULAR, starts_at=_local(5, 8), ends_at=_local(5, 10),
+        place="Hội trường UBND phường Thành Sen"),
+        people("daibieu11", "thukyphuong", ["thanhvien01", "thanhvien02"]),
+        actor=None, status=MeetingStatus.PUBLISHED)
+
+
+def logins_text(password: str) -> str:
+    lines = ["", "Demo accounts (password for all: " + password + "):"]
+    for username, full_name, position, _unit, _roles in PEOPLE:
+        lines.append(f"  {username:<13} {full_name} — {position}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""The live namespace: only signed-in users from our own pages may connect."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import Namespace, join_room
+
+from ecabinet.core.errors import EcabinetError
+from ecabinet.meetings import service as meetings
+
+log = logging.getLogger(__name__)
+
+
+def origin_allowed() -> bool:
+    """Accept a missing Origin (non-browser clients) or one naming this very host."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return True
+    parts = urlsplit(origin)
+    return parts.netloc == request.host and parts.scheme in ("http", "https")
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def meeting_room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+class LiveNamespace(Namespace):
+    PATH = "/live"
+
+    def on_connect(self, auth=None):
+        if not origin_allowed():
+            log.warning("socket refused: foreign origin %s", request.headers.get("Origin"))
+            return False
+        if not current_user.is_authenticated:
+            return False
+        join_room(user_room(current_user.id))
+        return True
+
+    def trigger_event(self, event, *args):
+        """Map expected refusals to {"error", "message"} and anything else to a generic one."""
+        if event not in ("connect", "disconnect") and not current_user.is_authenticated:
+            return {"error": "unauthenticated", "message": _("Please sign in to continue.")}
+        try:
+            return super().trigger_event(event, *args)
+        except EcabinetError as error:
+            return {"error": error.code, "message": str(error.message)}
+        except Exception:
+            log.exception("socket event %s failed", event)
+            return {"error": "internal", "message": _("An unexpected error occurred. It has "
+                                                      "been logged; please try again.")}
+
+    def on_whoami(self, data=None):
+        return {"username": current_user.username, "full_name": current_user.full_name}
+
+    def on_subscribe_meeting(self, data=None):
+        """Join a meeting's room to receive its live updates, if the user may see it."""
+        meeting_id = (data or {}).get("meeting_id") if isinstance(data, dict) else None
+        if not isinstance(meeting_id, int):
+            return {"error": "bad_request", "message": _("A meeting id is required.")}
+        meeting = meetings.get_meeting_for(meeting_id, current_user)
+        join_room(meeting_room(meeting.id))
+        return {"ok": True, "meeting_id": meeting.id}

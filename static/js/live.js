@@ -1,0 +1,20 @@
+// The live connection (Socket.IO over websockets); later pages subscribe to meeting rooms.
+import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+
+let socket = null;
+
+export function connect(namespace) {
+  if (socket) return socket;
+  const status = document.getElementById("live-status");
+  socket = io(namespace, { transports: ["websocket", "polling"] });
+  const show = (online) => {
+    if (!status) return;
+    status.hidden = false;
+    status.textContent = online ? status.dataset.online : status.dataset.offline;
+    status.classList.toggle("offline", !online);
+  };
+  socket.on("connect", () => show(true));
+  socket.on("disconnect", () => show(false));
+  socket.on("connect_error", () => show(false));
+  return socket;
+}
