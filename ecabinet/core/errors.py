@@ -10,7 +10,7 @@ class EcabinetError(Exception):
     http_status = 400
 
     def __init__(self, message, code: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         if code:
             self.code = code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ from ecabinet.core.timeutil import decree30_date, to_local
 def select_locale() -> str:
     """The user's saved choice, else the session's (before sign-in), else Vietnamese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line and background work: the configured default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

@@ -1,0 +1,194 @@
+"""Shared fixtures: one migrated database per run (SQLite, or PostgreSQL via DATABASE_URL),
+emptied before each test; an app per test; `auth` to sign in; `world` with one user per role."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ecabinet import create_app
+from ecabinet.config import normalise_database_url
+
+IN_CI = os.environ.get("CI") == "true"
+DEMO_PASSWORD = "Test-Passw0rd-2025"
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8 * 1024,
+    "ARGON2_PARALLELISM": 1,
+    "REDIS_URL": None,
+}
+
+
+def require_service(name: str, reason: str) -> None:
+    """Outside CI a missing service skips the test; in CI it fails, as the README promises."""
+    message = f"{name} is not available: {reason}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _prepare_postgres(url: str) -> None:
+    """Create the test database when missing, then start it from an empty schema."""
+    parsed = make_url(url)
+    admin_url = parsed.set(database="postgres")
+    try:
+        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": parsed.database}).first()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001
+        require_service("PostgreSQL", str(exc).splitlines()[0])
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Migrate one database for the whole run, through Alembic as production does."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        url = normalise_database_url(url)
+        _prepare_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        from ecabinet.extensions import db
+
+        db.engine.dispose()
+    return url
+
+
+def empty_database() -> None:
+    """Delete every row (keeping the schema) and restart the audit chain."""
+    from ecabinet.audit.service import GENESIS_HASH
+    from ecabinet.extensions import db
+
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
+    db.session.execute(text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :h)"),
+                       {"h": GENESIS_HASH})
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "INSTANCE_PATH": str(tmp_path / "instance")})
+    with app.app_context():
+        empty_database()
+        yield app
+        from ecabinet.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client) -> str:
+    """Read the CSRF token the way a browser gets it: from the page's meta tag."""
+    response = client.get("/login", follow_redirects=True)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', response.text)
+    assert match, "page has no csrf-token meta tag"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = DEMO_PASSWORD, **extra):
+        return self._client.post("/login", data={"username": username, "password": password,
+                                                  "csrf_token": csrf_token(self._client)},
+                                 **extra)
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": csrf_token(self._client)})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@dataclass
+class World:
+    """A province body with a department and a ward body, one user per role, one meeting."""
+
+    units: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    meeting: object = None
+
+
+def build_world() -> World:
+    from datetime import timedelta
+
+    from ecabinet.accounts import service as accounts
+    from ecabinet.accounts.models import RoleKind, UnitKind
+    from ecabinet.accounts.service import RoleGrant, UnitData, UserData
+    from ecabinet.core.timeutil import utcnow
+    from ecabinet.meetings import service as meetings
+    from ecabinet.meetings.models import MeetingKind, MeetingStatus, ParticipantRole
+
+    world = World()
+    province = accounts.create_unit(UnitData("UBND tỉnh Thử Nghiệm", "ubnd-tn", UnitKind.PROVINCE,
+                                             is_body=True, place_name="Thử Nghiệm",
+                                             abbreviation="UBND"), actor=None)
+    department = accounts.create_unit(UnitData("Sở Tài chính", "so-tc", UnitKind.DEPARTMENT,
+                                               parent_id=province.id), actor=None)
+    ward = accounts.create_unit(UnitData("UBND phường Một", "ubnd-p1", UnitKind.WARD,
+                                         parent_id=province.id, is_body=True), actor=None)
+    world.units = {"province": province, "department": department, "ward": ward}
+    people = {
+        "admin": ("Quản Trị Viên", [RoleGrant(RoleKind.ADMIN)]),
+        "member": ("Phạm Quốc Bảo", [RoleGrant(RoleKind.MEMBER, province.id)]),
+        "secretariat": ("Trần Thị Hà", [RoleGrant(RoleKind.SECRETARIAT, province.id)]),
+        "chair": ("Nguyễn Văn Hùng", [RoleGrant(RoleKind.CHAIR, province.id),
+                                      RoleGrant(RoleKind.MEMBER, province.id)]),
+        "clerk": ("Phan Văn Tài", [RoleGrant(RoleKind.CLERK, department.id)]),
+        "outsider": ("Lê Văn Ngoài", [RoleGrant(RoleKind.MEMBER, ward.id)]),
+    }
+    for username, (full_name, grants) in people.items():
+        world.users[username] = accounts.create_user(
+            UserData(username=username, full_name=full_name, unit_id=department.id),
+            DEMO_PASSWORD, grants, actor=None)
+    start = utcnow() + timedelta(days=2)
+    world.meeting = meetings.create_meeting(
+        meetings.MeetingData(body_id=province.id, title="Phiên họp thường kỳ",
+                             kind=MeetingKind.REGULAR, starts_at=start,
+                             ends_at=start + timedelta(hours=3), place="Phòng họp 1"),
+        {world.users["chair"].id: ParticipantRole.CHAIR,
+         world.users["member"].id: ParticipantRole.DELEGATE},
+        actor=None, status=MeetingStatus.PUBLISHED)
+    return world
+
+
+@pytest.fixture
+def world(app) -> World:
+    return build_world()
