@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -93,10 +94,20 @@ def empty_database() -> None:
     db.session.commit()
 
 
+class FreshContextClient(FlaskClient):
+    """Run each request in its own app context, as a server does: the test keeps its own
+    context open for service calls, and `g` (which caches the CSRF token) must not leak."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
                       "INSTANCE_PATH": str(tmp_path / "instance")})
+    app.test_client_class = FreshContextClient
     with app.app_context():
         empty_database()
         yield app
@@ -192,3 +203,16 @@ def build_world() -> World:
 @pytest.fixture
 def world(app) -> World:
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The local Redis (database 15), which the Redis tests use in every pass."""
+    import redis
+
+    url = os.environ.get("ECABINET_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001
+        require_service("Redis", str(exc))
+    return url

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ecabinet.accounts import service
 from ecabinet.accounts.errors import AccountError
-from ecabinet.accounts.forms import ConfirmForm, UnitForm, UserForm
+from ecabinet.accounts.forms import ConfirmForm, UnitForm, UserForm, choices
 from ecabinet.accounts.models import BODY_ROLES, RoleKind, Unit, UnitKind, User
 from ecabinet.accounts.permissions import can_manage_accounts, can_manage_units
 from ecabinet.accounts.service import RoleGrant, UnitData, UserData
@@ -47,8 +47,8 @@ def _parse_grants(values: list[str]) -> list[RoleGrant]:
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     units = service.list_units(active_only=True)
-    form.unit_id.choices = [(0, _("— none —"))] + [(u.id, u.name) for u in units]
-    form.roles.choices = _role_choices(units)
+    form.unit_id.choices = choices([(0, _("— none —"))] + [(u.id, u.name) for u in units])
+    form.roles.choices = choices(_role_choices(units))
     if user is not None and request.method == "GET":
         form.unit_id.data = user.unit_id or 0
         form.roles.data = [f"{r.role.value}@{r.unit_id}" if r.unit_id else r.role.value
@@ -128,7 +128,8 @@ def user_set_active(user_id: int):
 def _unit_form(unit: Unit | None = None) -> UnitForm:
     form = UnitForm(obj=unit)
     others = [u for u in service.list_units() if unit is None or u.id != unit.id]
-    form.parent_id.choices = [(0, _("— none (top level) —"))] + [(u.id, u.name) for u in others]
+    form.parent_id.choices = choices([(0, _("— none (top level) —"))]
+                                     + [(u.id, u.name) for u in others])
     if unit is not None and request.method == "GET":
         form.parent_id.data = unit.parent_id or 0
         form.kind.data = unit.kind.value

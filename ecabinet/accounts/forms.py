@@ -12,9 +12,15 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ecabinet.accounts.models import UnitKind
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Build select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -36,7 +42,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 
 
 class UserForm(FlaskForm):
@@ -56,7 +62,7 @@ class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=80)])
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.value) for k in UnitKind])
+    kind = SelectField(_l("Kind"), choices=choices((k.value, k.value) for k in UnitKind))
     parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
     is_body = BooleanField(_l("Is a body (holds meetings, issues documents)"))
     place_name = StringField(_l("Place name for dates"), validators=[Optional(), Length(max=80)])
