@@ -20,10 +20,11 @@ def patch_for_gevent() -> None:
 def init_socketio(app) -> None:
     """Bind Flask-SocketIO: Redis as message queue when REDIS_URL is set, so processes agree."""
     from ecabinet.extensions import socketio
-    from ecabinet.live.events import LiveNamespace
+    from ecabinet.live.events import LiveNamespace, socket_error
 
     if not any(ns.namespace == LiveNamespace.PATH for ns in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(LiveNamespace.PATH))
+        socketio.on_error(LiveNamespace.PATH)(socket_error)
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _available_mode(),

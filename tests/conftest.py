@@ -216,3 +216,31 @@ def redis_url() -> str:
     except Exception as exc:  # noqa: BLE001
         require_service("Redis", str(exc))
     return url
+
+
+class LiveClient:
+    """A Socket.IO test client whose every call runs in a fresh app context, like a server."""
+
+    def __init__(self, app, client, namespace: str = "/live", headers: dict | None = None):
+        from ecabinet.extensions import socketio
+
+        self.app, self.namespace = app, namespace
+        with app.app_context():
+            self.sio = socketio.test_client(app, namespace=namespace, flask_test_client=client,
+                                            headers=headers)
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.is_connected(self.namespace)
+
+    def call(self, event: str, data=None):
+        """Emit an event and return its acknowledgement."""
+        with self.app.app_context():
+            return self.sio.emit(event, data, namespace=self.namespace, callback=True)
+
+    def received(self) -> list:
+        return self.sio.get_received(self.namespace)
+
+    def disconnect(self) -> None:
+        with self.app.app_context():
+            self.sio.disconnect(namespace=self.namespace)

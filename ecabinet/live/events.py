@@ -1,12 +1,14 @@
-"""The live namespace: only signed-in users from our own pages may connect."""
+"""The live namespace: only signed-in users from our own pages may connect or act."""
 
 from __future__ import annotations
 
 import logging
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
@@ -14,6 +16,11 @@ from ecabinet.core.errors import EcabinetError
 from ecabinet.meetings import service as meetings
 
 log = logging.getLogger(__name__)
+
+
+class NotSignedIn(EcabinetError):
+    code = "unauthenticated"
+    http_status = 401
 
 
 def origin_allowed() -> bool:
@@ -33,6 +40,27 @@ def meeting_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
+def signed_in(handler):
+    """Re-check the session at every event: a user deactivated mid-meeting is refused."""
+
+    @wraps(handler)
+    def guarded(self, *args):
+        if not current_user.is_authenticated:
+            raise NotSignedIn(_l("Please sign in to continue."))
+        return handler(self, *args)
+
+    return guarded
+
+
+def socket_error(error: Exception) -> dict:
+    """Answer every failed event with {"error", "message"} in the user's language."""
+    if isinstance(error, EcabinetError):
+        return {"error": error.code, "message": str(error.message)}
+    log.exception("socket event failed", exc_info=error)
+    return {"error": "internal",
+            "message": _("An unexpected error occurred. It has been logged; please try again.")}
+
+
 class LiveNamespace(Namespace):
     PATH = "/live"
 
@@ -45,27 +73,16 @@ class LiveNamespace(Namespace):
         join_room(user_room(current_user.id))
         return True
 
-    def trigger_event(self, event, *args):
-        """Map expected refusals to {"error", "message"} and anything else to a generic one."""
-        if event not in ("connect", "disconnect") and not current_user.is_authenticated:
-            return {"error": "unauthenticated", "message": _("Please sign in to continue.")}
-        try:
-            return super().trigger_event(event, *args)
-        except EcabinetError as error:
-            return {"error": error.code, "message": str(error.message)}
-        except Exception:
-            log.exception("socket event %s failed", event)
-            return {"error": "internal", "message": _("An unexpected error occurred. It has "
-                                                      "been logged; please try again.")}
-
+    @signed_in
     def on_whoami(self, data=None):
         return {"username": current_user.username, "full_name": current_user.full_name}
 
+    @signed_in
     def on_subscribe_meeting(self, data=None):
         """Join a meeting's room to receive its live updates, if the user may see it."""
-        meeting_id = (data or {}).get("meeting_id") if isinstance(data, dict) else None
+        meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
         if not isinstance(meeting_id, int):
-            return {"error": "bad_request", "message": _("A meeting id is required.")}
+            raise EcabinetError(_l("A meeting id is required."), code="bad_request")
         meeting = meetings.get_meeting_for(meeting_id, current_user)
         join_room(meeting_room(meeting.id))
         return {"ok": True, "meeting_id": meeting.id}

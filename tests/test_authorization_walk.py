@@ -1,0 +1,123 @@
+"""The authorisation walk: every route and every socket event, against every role.
+
+A route or event that is not in the tables below fails the test: whoever adds one
+must say here who may use it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from ecabinet import create_app
+from ecabinet.live.events import LiveNamespace
+from tests.conftest import TEST_CONFIG, LiveClient, build_world, csrf_token
+
+ROLES = ("anonymous", "member", "secretariat", "chair", "clerk", "admin", "outsider")
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+# The demo meeting: chair and member take part, secretariat prepares it; "outsider" is a
+# member of another body (a delegate of other meetings), clerk and admin are not invited.
+MEETING = frozenset({"member", "secretariat", "chair"})
+
+ROUTES: dict[str, dict[str, frozenset]] = {
+    "static": {"GET": EVERYONE},
+    "health.healthz": {"GET": EVERYONE},
+    "accounts.login": {"GET": EVERYONE, "POST": EVERYONE},
+    "accounts.logout": {"POST": SIGNED_IN},
+    "accounts.change_password": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts.set_language": {"POST": EVERYONE},
+    "admin.users": {"GET": ADMIN},
+    "admin.user_new": {"GET": ADMIN, "POST": ADMIN},
+    "admin.user_edit": {"GET": ADMIN, "POST": ADMIN},
+    "admin.user_set_active": {"POST": ADMIN},
+    "admin.units": {"GET": ADMIN},
+    "admin.unit_new": {"GET": ADMIN, "POST": ADMIN},
+    "admin.unit_edit": {"GET": ADMIN, "POST": ADMIN},
+    "admin.unit_set_active": {"POST": ADMIN},
+    "audit.entries": {"GET": ADMIN},
+    "meetings.home": {"GET": SIGNED_IN},
+    "meetings.detail": {"GET": MEETING},
+}
+
+SOCKET_EVENTS: dict[str, frozenset] = {
+    "connect": SIGNED_IN,
+    "whoami": SIGNED_IN,
+    "subscribe_meeting": MEETING,
+}
+
+
+def _url_args(world) -> dict:
+    return {"filename": "css/app.css", "user_id": world.users["clerk"].id,
+            "unit_id": world.units["department"].id, "meeting_id": world.meeting.id}
+
+
+def test_every_route_is_in_the_table(tmp_path):
+    app = create_app({**TEST_CONFIG, "INSTANCE_PATH": str(tmp_path),
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    found = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
+    missing = {e: m for e, m in found.items() if set(ROUTES.get(e, {})) != m}
+    assert not missing, f"routes without (or with wrong) entries in ROUTES: {missing}"
+    assert not set(ROUTES) - set(found), "ROUTES names routes that no longer exist"
+
+
+def test_every_socket_event_is_in_the_table():
+    handlers = {name[3:] for name in dir(LiveNamespace) if name.startswith("on_")}
+    assert handlers == set(SOCKET_EVENTS)
+
+
+CASES = [(endpoint, method, role, role in allowed)
+         for endpoint, methods in sorted(ROUTES.items())
+         for method, allowed in sorted(methods.items())
+         for role in ROLES]
+
+
+@pytest.mark.parametrize("endpoint, method, role, allowed", CASES,
+                         ids=[f"{e}-{m}-{r}" for e, m, r, _a in CASES])
+def test_route_access(app, client, auth, endpoint, method, role, allowed):
+    world = build_world()
+    if role != "anonymous":
+        assert auth.login(role).status_code == 302
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        url = url_for(endpoint, **{k: v for k, v in _url_args(world).items()
+                                   if k in rule.arguments})
+    data = {"csrf_token": csrf_token(client)} if method == "POST" else None
+    response = client.open(url, method=method, data=data)
+    response.close()  # static files are streamed from an open file
+    location = response.headers.get("Location", "")
+    refused = response.status_code in (401, 403) or "/login?next=" in location
+    if allowed:
+        assert not refused, f"{role} was refused {method} {url}: {response.status_code}"
+        assert response.status_code < 500
+    else:
+        assert refused, f"{role} was let through {method} {url}: {response.status_code}"
+        expected = 302 if role == "anonymous" else 403
+        assert response.status_code == expected
+
+
+SOCKET_CASES = [(event, role, role in allowed) for event, allowed in sorted(SOCKET_EVENTS.items())
+                for role in ROLES]
+
+
+@pytest.mark.parametrize("event, role, allowed", SOCKET_CASES,
+                         ids=[f"{e}-{r}" for e, r, _a in SOCKET_CASES])
+def test_socket_event_access(app, client, auth, event, role, allowed):
+    world = build_world()
+    if role != "anonymous":
+        auth.login(role)
+    live = LiveClient(app, client)
+    if event == "connect":
+        assert live.connected == allowed
+        return
+    if role == "anonymous":
+        assert not live.connected and not allowed
+        return
+    payload = {"meeting_id": world.meeting.id} if event == "subscribe_meeting" else None
+    ack = live.call(event, payload)
+    if allowed:
+        assert "error" not in ack, ack
+    else:
+        assert ack["error"] == "forbidden", ack
+    live.disconnect()
