@@ -16,5 +16,18 @@ export function connect(namespace) {
   socket.on("connect", () => show(true));
   socket.on("disconnect", () => show(false));
   socket.on("connect_error", () => show(false));
+  socket.on("notification", (note) => showNotification(note));
   return socket;
+}
+
+// A short notice from the server (a meeting published, an item opened); it fades after a while.
+function showNotification(note) {
+  const region = document.getElementById("notifications");
+  if (!region || !note || !note.text) return;
+  const item = document.createElement(note.url ? "a" : "div");
+  item.className = "toast";
+  item.textContent = note.text;
+  if (note.url && note.url.startsWith("/")) item.href = note.url;
+  region.append(item);
+  setTimeout(() => item.remove(), 15000);
 }

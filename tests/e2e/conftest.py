@@ -1,0 +1,136 @@
+"""A real server (`ecabinet run`, gevent) on a free port, and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import DEMO_PASSWORD, require_service
+
+CHROMIUM = os.environ.get("ECABINET_CHROMIUM", "/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fresh_database_url(tmp_path: Path, name: str) -> str:
+    """A database of the server's own: a SQLite file, or a new PostgreSQL database."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+class LiveServer:
+    def __init__(self, tmp_path: Path, redis_url: str | None = None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = _fresh_database_url(tmp_path, f"ecabinet_e2e_{self.port}")
+        self.env = {**os.environ, "ECABINET_INSTANCE": str(tmp_path / "instance"),
+                    "DATABASE_URL": self.database_url, "PORT": str(self.port),
+                    "ECABINET_DEMO_PASSWORD": DEMO_PASSWORD}
+        self.env.pop("REDIS_URL", None)
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.log = tmp_path / "server.log"
+        self.process = None
+
+    def command(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "ecabinet", *args], env=self.env,
+                              capture_output=True, text=True, timeout=120, check=True)
+
+    def start(self) -> LiveServer:
+        self.command("db", "upgrade")
+        self.command("demo-data")
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run"],
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+            if self.process.poll() is not None:
+                break
+        raise RuntimeError("server did not start:\n" + self.log.read_text())
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def user_id(self, username: str) -> int:
+        engine = create_engine(self.database_url)
+        with engine.connect() as conn:
+            user_id = conn.execute(text("SELECT id FROM users WHERE username = :u"),
+                                   {"u": username}).scalar_one()
+        engine.dispose()
+        return user_id
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        require_service("Chromium", f"{CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+class PageWatcher:
+    """Collect what a person would not see but must not happen: CSP violations, JS errors."""
+
+    def __init__(self, page):
+        self.problems: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def _on_console(self, message) -> None:
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.problems.append(f"console {message.type}: {message.text}")
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(base_url + "/")
