@@ -46,7 +46,7 @@ test: setup test-deps lint
 
 # Refresh the message catalogue after changing user-visible strings, then translate the .po.
 extract-messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o ecabinet/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o ecabinet/translations/messages.pot .
 	$(BIN)/pybabel update -i ecabinet/translations/messages.pot -d ecabinet/translations --no-fuzzy-matching
 
 clean:

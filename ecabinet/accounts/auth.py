@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ecabinet.accounts.permissions import is_admin
 from ecabinet.accounts.sessions import user_for_session
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 
 
 def _load_user(user_id: str):

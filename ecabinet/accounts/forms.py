@@ -42,7 +42,8 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
+    language = SelectField(_l("Language"),
+                           choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 
 
 class UserForm(FlaskForm):

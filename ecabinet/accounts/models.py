@@ -53,7 +53,8 @@ class Unit(CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(80), default="")
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[UnitKind] = mapped_column(Enum(UnitKind, native_enum=False, length=20, values_callable=_values))
+    kind: Mapped[UnitKind] = mapped_column(
+        Enum(UnitKind, native_enum=False, length=20, values_callable=_values))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     is_body: Mapped[bool] = mapped_column(default=False)
     # For a body: the place written before the date ("Hà Tĩnh, ngày …") and the
@@ -121,7 +122,8 @@ class RoleAssignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[RoleKind] = mapped_column(Enum(RoleKind, native_enum=False, length=20, values_callable=_values))
+    role: Mapped[RoleKind] = mapped_column(
+        Enum(RoleKind, native_enum=False, length=20, values_callable=_values))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="roles")

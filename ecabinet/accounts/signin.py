@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from ecabinet.accounts.errors import SignInRefused, TooManyAttempts
@@ -11,8 +13,6 @@ from ecabinet.accounts.sessions import start_session
 from ecabinet.audit import service as audit
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 
 def _recent_failures(username: str, ip: str) -> tuple[int, int]:

@@ -100,8 +100,10 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped: Playwright's sync API keeps an asyncio loop running while it is open,
+    which would break later tests that call asyncio.run() (pyHanko does)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         require_service("Chromium", f"{CHROMIUM} not found (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
