@@ -1,0 +1,7 @@
+"""``python -m signing``: sign, verify, issue development certificates."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""Typed errors of the signing library.
+
+Every error carries a stable ``code`` so that callers (the command line, the web application)
+branch on a class or a code and show a message in the user's language from
+:mod:`signing.messages`, never by matching English text.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CertificateError",
+    "CertificateExpiredError",
+    "FieldError",
+    "FontError",
+    "KeyFileError",
+    "NotAPdfError",
+    "RevocationError",
+    "SigningError",
+    "TimestampError",
+    "TokenError",
+    "WrongPassphraseError",
+]
+
+
+class SigningError(Exception):
+    """Base class: something the signer or verifier cannot do with the given input."""
+
+    code = "signing_error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+
+
+class NotAPdfError(SigningError):
+    """The input is not a PDF file that can be read."""
+
+    code = "not_a_pdf"
+
+
+class KeyFileError(SigningError):
+    """The key file (PKCS#12) is missing or is not a key file."""
+
+    code = "key_file"
+
+
+class WrongPassphraseError(SigningError):
+    """The passphrase does not open the PKCS#12 file."""
+
+    code = "wrong_passphrase"
+
+
+class CertificateError(SigningError):
+    """The signer's certificate cannot be used to sign (wrong key usage, no path, …)."""
+
+    code = "certificate"
+
+
+class CertificateExpiredError(CertificateError):
+    """The signer's certificate is not valid at the signing time."""
+
+    code = "certificate_expired"
+
+
+class TokenError(SigningError):
+    """The PKCS#11 module, token, PIN or key could not be used."""
+
+    code = "token"
+
+
+class FieldError(SigningError):
+    """The signature field is missing, already signed or cannot be created."""
+
+    code = "field"
+
+
+class TimestampError(SigningError):
+    """The timestamp server did not give a usable RFC 3161 token."""
+
+    code = "timestamp"
+
+
+class RevocationError(SigningError):
+    """Revocation data (CRL or OCSP) could not be fetched for B-LT."""
+
+    code = "revocation"
+
+
+class FontError(SigningError):
+    """The font for visible stamps is missing or lacks Vietnamese glyphs."""
+
+    code = "font"
