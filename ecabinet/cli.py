@@ -28,7 +28,8 @@ def cli():
 
 
 @cli.command("run")
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"),
+              show_default="127.0.0.1 or $HOST")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "5000")),
               show_default="5000 or $PORT")
 @with_appcontext
@@ -129,6 +130,41 @@ def audit_verify_command():
         return
     click.echo(f"Audit log BROKEN: {report.problem}.", err=True)
     sys.exit(1)
+
+
+@cli.command("check-pdf", with_appcontext=False)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["vi", "en"]),
+              default=lambda: os.environ.get("ECABINET_LANG", "vi"), show_default="vi")
+def check_pdf_command(files, lang):
+    """Check PDFs as an upload is checked: one line per file; exit 0 only if all pass."""
+    from ecabinet.documents.pdfcheck import check_pdf_command as check
+
+    sys.exit(check(files, lang))
+
+
+@cli.command("issue-cert", with_appcontext=False)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for root-ca.pem and USERNAME.p12 (an existing root is reused).")
+@click.option("--user", "username", required=True, help="Whose certificate (or the seal's name).")
+@click.option("--passphrase", default=None, help="Protects the .p12; asked for nowhere else.")
+@click.option("--seal", "seal_body", default=None, metavar="BODY",
+              help="Make an organisation (seal) certificate for BODY instead.")
+def issue_cert_command(out_dir, username, passphrase, seal_body):
+    """Issue a development certificate (demo and tests only, never production)."""
+    from pathlib import Path
+
+    from signing import devca
+    from signing.errors import SigningError
+    from signing.messages import message
+
+    try:
+        path = devca.issue_user_certificate(
+            Path(out_dir), username, passphrase.encode() if passphrase else None, seal_body)
+    except SigningError as error:
+        lang = os.environ.get("ECABINET_LANG", "vi")
+        raise click.ClickException(message(error.code, lang, detail=error.detail)) from None
+    click.echo(f"{Path(out_dir) / 'root-ca.pem'}\n{path}")
 
 
 def init_app(app) -> None:
