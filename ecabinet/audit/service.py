@@ -90,11 +90,18 @@ class ChainReport:
 
 def verify_chain() -> ChainReport:
     """Walk the log in order and name the first entry that was changed, removed or moved."""
-    expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
-    rows = db.session.execute(
+    result = db.session.execute(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
-    ).scalars()
-    for entry in rows:
+    )
+    try:  # an early return must still close PostgreSQL's server-side cursor
+        return _walk(result.scalars())
+    finally:
+        result.close()
+
+
+def _walk(entries) -> ChainReport:
+    expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
+    for entry in entries:
         checked += 1
         if entry.seq != expected_seq:
             return ChainReport(False, checked, f"entry {expected_seq} is missing "
