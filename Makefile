@@ -27,7 +27,7 @@ static/vendor/.installed: node_modules/.package-lock.json
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d ecabinet/translations
+	$(BIN)/pybabel compile -d ecabinet/translations >/dev/null
 
 run: setup
 	$(BIN)/ecabinet db upgrade
