@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ecabinet.accounts.models import UnitKind
 
@@ -54,7 +55,10 @@ class UserForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
     unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=True)
-    roles = SelectMultipleField(_l("Roles"), validate_choice=True)
+    # Checkboxes rather than a multi-select: usable by touch, no Ctrl-click to learn.
+    roles = SelectMultipleField(_l("Roles"), validate_choice=True,
+                                widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())
     password = PasswordField(_l("Password"), validators=[Optional()],
                              render_kw={"autocomplete": "new-password"})
 
