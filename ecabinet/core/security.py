@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 from ecabinet.core.context import client_ip
 
@@ -19,6 +20,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'self'",
     "form-action 'self'",
 ])
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        configured = super().get_cookie_secure(app)
+        return configured or (has_request_context() and request.is_secure)
 
 
 def _remember_client() -> None:
@@ -41,6 +50,7 @@ def _add_headers(response):
 
 
 def init_app(app) -> None:
+    app.session_interface = SessionInterface()
     app.before_request(_remember_client)
     app.after_request(_add_headers)
     if app.config.get("TRUST_PROXY_HEADERS"):

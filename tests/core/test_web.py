@@ -25,10 +25,14 @@ def test_security_headers_on_every_page(client, auth, world, signed_in):
         assert "Strict-Transport-Security" not in headers
 
 
-def test_hsts_over_https(client):
+def test_hsts_and_secure_cookie_over_https(client):
     response = client.get("/login", base_url="https://ecabinet.example")
     assert "max-age" in response.headers["Strict-Transport-Security"]
-    assert "Secure" not in response.headers.get("Set-Cookie", "Secure-not-set")
+    assert "; Secure" in response.headers["Set-Cookie"]
+
+
+def test_no_secure_cookie_over_plain_http(client):
+    assert "; Secure" not in client.get("/login").headers["Set-Cookie"]
 
 
 def test_404_page_in_vietnamese(client):
