@@ -33,6 +33,7 @@ def create_app(config: dict | None = None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_secret_key(folder)
 
+    import ecabinet.models  # noqa: F401 - register every table before anything queries
     from ecabinet.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)

@@ -61,10 +61,20 @@ class Meeting(CreatedAtMixin, Base):
     place: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Confidential meetings are read in the browser only, unless the secretariat allows it.
+    allow_downloads: Mapped[bool] = mapped_column(default=False)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None]
+    # Bumped on every change, so two secretaries editing at once do not overwrite each other.
+    revision: Mapped[int] = mapped_column(default=1)
 
     body: Mapped[Unit] = relationship()
     participants: Mapped[list[MeetingParticipant]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", lazy="selectin")
+    invited_units: Mapped[list[MeetingUnit]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin")
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position")
 
 
 class MeetingParticipant(Base):
@@ -80,3 +90,37 @@ class MeetingParticipant(Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class MeetingUnit(Base):
+    """A unit invited to a meeting; its clerks see the documents marked for units."""
+
+    __tablename__ = "meeting_units"
+    __table_args__ = (UniqueConstraint("meeting_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invited_units")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    presenter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    presenter_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    duration_minutes: Mapped[int] = mapped_column(default=15)
+    needs_vote: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+    presenter_user: Mapped[User | None] = relationship()
+    presenter_unit: Mapped[Unit | None] = relationship()

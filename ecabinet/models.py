@@ -1,0 +1,7 @@
+"""Every feature's models, imported in one place so that Alembic and SQLAlchemy see them all."""
+
+from ecabinet.accounts import models as accounts  # noqa: F401
+from ecabinet.audit import models as audit  # noqa: F401
+from ecabinet.documents import models as documents  # noqa: F401
+from ecabinet.meetings import models as meetings  # noqa: F401
+from ecabinet.notify import models as notify  # noqa: F401
