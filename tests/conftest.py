@@ -155,6 +155,10 @@ class World:
     units: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     meeting: object = None
+    """Published, with one agenda item (`item`)."""
+    item: object = None
+    submitted: object = None
+    """Another meeting of the province, waiting for the chair's approval."""
 
 
 def build_world() -> World:
@@ -197,6 +201,17 @@ def build_world() -> World:
         {world.users["chair"].id: ParticipantRole.CHAIR,
          world.users["member"].id: ParticipantRole.DELEGATE},
         actor=None, status=MeetingStatus.PUBLISHED)
+    from ecabinet.meetings import agenda
+
+    world.item = agenda.add_item(world.meeting, agenda.ItemData("Báo cáo kinh tế - xã hội", 30),
+                                 actor=None)
+    world.submitted = meetings.create_meeting(
+        meetings.MeetingData(body_id=province.id, title="Phiên họp chuyên đề",
+                             kind=MeetingKind.THEMATIC, starts_at=start + timedelta(days=7),
+                             ends_at=start + timedelta(days=7, hours=2)),
+        {world.users["chair"].id: ParticipantRole.CHAIR,
+         world.users["member"].id: ParticipantRole.DELEGATE},
+        actor=None, status=MeetingStatus.SUBMITTED)
     return world
 
 

@@ -20,6 +20,8 @@ ADMIN = frozenset({"admin"})
 # The demo meeting: chair and member take part, secretariat prepares it; "outsider" is a
 # member of another body (a delegate of other meetings), clerk and admin are not invited.
 MEETING = frozenset({"member", "secretariat", "chair"})
+SECRETARIAT = frozenset({"secretariat"})
+CHAIR = frozenset({"chair"})
 
 ROUTES: dict[str, dict[str, frozenset]] = {
     "static": {"GET": EVERYONE},
@@ -39,7 +41,18 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "audit.entries": {"GET": ADMIN},
     "meetings.home": {"GET": SIGNED_IN},
     "meetings.detail": {"GET": MEETING},
+    "meetings.new": {"GET": SECRETARIAT, "POST": SECRETARIAT},
+    "meetings.edit": {"GET": SECRETARIAT, "POST": SECRETARIAT},
+    "meetings.transition": {"POST": SECRETARIAT},  # sampled with step=postpone
+    "meetings.return_to_draft": {"POST": CHAIR},  # on the submitted meeting
+    "agenda.add": {"POST": SECRETARIAT},
+    "agenda.update": {"POST": SECRETARIAT},
+    "agenda.remove": {"POST": SECRETARIAT},
+    "agenda.move": {"POST": SECRETARIAT},
+    "agenda.reorder": {"POST": SECRETARIAT},
 }
+# Endpoints tried on the meeting that waits for approval rather than the published one.
+ON_SUBMITTED = {"meetings.return_to_draft"}
 
 SOCKET_EVENTS: dict[str, frozenset] = {
     "connect": SIGNED_IN,
@@ -48,9 +61,11 @@ SOCKET_EVENTS: dict[str, frozenset] = {
 }
 
 
-def _url_args(world) -> dict:
+def _url_args(world, endpoint: str) -> dict:
+    meeting = world.submitted if endpoint in ON_SUBMITTED else world.meeting
     return {"filename": "css/app.css", "user_id": world.users["clerk"].id,
-            "unit_id": world.units["department"].id, "meeting_id": world.meeting.id}
+            "unit_id": world.units["department"].id, "meeting_id": meeting.id,
+            "item_id": world.item.id, "step": "postpone", "direction": "up"}
 
 
 def test_every_route_is_in_the_table(tmp_path):
@@ -81,7 +96,7 @@ def test_route_access(app, client, auth, endpoint, method, role, allowed):
         assert auth.login(role).status_code == 302
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
-        url = url_for(endpoint, **{k: v for k, v in _url_args(world).items()
+        url = url_for(endpoint, **{k: v for k, v in _url_args(world, endpoint).items()
                                    if k in rule.arguments})
     data = {"csrf_token": csrf_token(client)} if method == "POST" else None
     response = client.open(url, method=method, data=data)

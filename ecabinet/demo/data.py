@@ -12,9 +12,10 @@ from ecabinet.accounts.passwords import hash_password
 from ecabinet.accounts.service import RoleGrant, UnitData, UserData
 from ecabinet.core.timeutil import LOCAL_ZONE, utcnow
 from ecabinet.extensions import db
+from ecabinet.meetings import agenda
 from ecabinet.meetings import service as meetings
-from ecabinet.meetings.models import MeetingKind, MeetingStatus, ParticipantRole
-from ecabinet.meetings.service import MeetingData
+from ecabinet.meetings.models import MeetingKind, MeetingStatus
+from ecabinet.meetings.service import Attendance, MeetingData
 
 S, M, C, K, A = (RoleKind.SECRETARIAT, RoleKind.MEMBER, RoleKind.CHAIR, RoleKind.CLERK,
                  RoleKind.ADMIN)
@@ -123,33 +124,55 @@ def load(password: str) -> None:
 def _load_meetings(units: dict[str, Unit], users: dict[str, User]) -> None:
     province_members = [f"daibieu{n:02d}" for n in range(1, 8)]
 
-    def people(chair: str, secretary: str, delegates: list[str], guests: list[str] = ()):
-        roles = {users[chair].id: ParticipantRole.CHAIR,
-                 users[secretary].id: ParticipantRole.SECRETARY}
-        roles |= {users[u].id: ParticipantRole.DELEGATE for u in delegates}
-        roles |= {users[u].id: ParticipantRole.GUEST for u in guests}
-        return roles
+    def people(chair: str, secretary: str, delegates: list[str], guests: list[str] = (),
+               invited: list[str] = ()) -> Attendance:
+        return Attendance(chair_id=users[chair].id, secretary_id=users[secretary].id,
+                          delegate_ids=tuple(users[u].id for u in delegates),
+                          guest_ids=tuple(users[u].id for u in guests),
+                          unit_ids=tuple(units[code].id for code in invited))
 
-    meetings.create_meeting(MeetingData(
+    regular = meetings.create_meeting(MeetingData(
         body_id=units["ubnd-ht"].id, title="Phiên họp thường kỳ tháng 12 năm 2026",
         kind=MeetingKind.REGULAR, starts_at=_local(3, 8), ends_at=_local(3, 11, 30),
         place="Phòng họp số 1, Trụ sở UBND tỉnh",
         description="Kinh tế - xã hội tháng 11, dự toán ngân sách năm 2027."),
-        people("chutich", "thuky", ["phochutich", *province_members], ["daibieu08"]),
+        people("chutich", "thuky", ["phochutich", *province_members], ["daibieu08"],
+               ["so-tc", "so-nv"]),
         actor=None, status=MeetingStatus.PUBLISHED)
-    meetings.create_meeting(MeetingData(
+    thematic = meetings.create_meeting(MeetingData(
         body_id=units["ubnd-ht"].id, title="Phiên họp chuyên đề về đầu tư công",
         kind=MeetingKind.THEMATIC, starts_at=_local(10, 14), ends_at=_local(10, 17),
         place="Phòng họp trực tuyến", description="Giải ngân vốn đầu tư công năm 2026."),
         people("phochutich", "thuky", ["chutich", "daibieu01", "daibieu03", "daibieu07"],
                ["daibieu10"]),
         actor=None, status=MeetingStatus.DRAFT)
-    meetings.create_meeting(MeetingData(
+    ward = meetings.create_meeting(MeetingData(
         body_id=units["ubnd-ts"].id, title="Phiên họp UBND phường Thành Sen tháng 12",
         kind=MeetingKind.REGULAR, starts_at=_local(5, 8), ends_at=_local(5, 10),
         place="Hội trường UBND phường Thành Sen"),
         people("daibieu11", "thukyphuong", ["thanhvien01", "thanhvien02"]),
         actor=None, status=MeetingStatus.PUBLISHED)
+    _add_agenda(regular, [
+        ("Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2026", 40, "so-tc", False),
+        ("Dự toán ngân sách địa phương năm 2027", 45, "so-tc", True),
+        ("Đề án sắp xếp đơn vị sự nghiệp công lập", 30, "so-nv", True),
+        ("Kế hoạch phòng, chống dịch bệnh mùa đông - xuân", 20, "so-yt", False),
+    ], units)
+    _add_agenda(thematic, [
+        ("Tình hình giải ngân vốn đầu tư công 11 tháng", 60, "so-tc", False),
+        ("Điều chỉnh kế hoạch đầu tư công trung hạn", 60, "so-xd", True),
+    ], units)
+    _add_agenda(ward, [
+        ("Báo cáo công tác tháng 11 của phường", 30, None, False),
+        ("Kế hoạch chỉnh trang đô thị dịp Tết", 40, None, True),
+    ], units)
+
+
+def _add_agenda(meeting, items, units) -> None:
+    for title, minutes, unit_code, vote in items:
+        agenda.add_item(meeting, agenda.ItemData(
+            title, minutes, presenter_unit_id=units[unit_code].id if unit_code else None,
+            needs_vote=vote), actor=None)
 
 
 def logins_text(password: str) -> str:

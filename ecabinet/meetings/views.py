@@ -1,13 +1,25 @@
-"""The signed-in home page (upcoming meetings) and a meeting's page."""
+"""Meeting pages: the home list, a meeting's page, preparing it and moving it along."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ecabinet.meetings import service
+from ecabinet.core.permissions import deny
+from ecabinet.core.timeutil import LOCAL_ZONE, to_local
+from ecabinet.meetings import agenda, service, workflow
+from ecabinet.meetings import permissions as can
+from ecabinet.meetings.errors import MeetingError
+from ecabinet.meetings.forms import AgendaItemForm, CommentForm, MeetingForm
 from ecabinet.meetings.labels import participant_label, status_label
-from ecabinet.meetings.permissions import participant_role
+from ecabinet.meetings.models import Confidentiality, MeetingKind
+from ecabinet.meetings.pickers import fill_agenda_choices, fill_meeting_choices
+from ecabinet.meetings.service import Attendance, MeetingData
+from ecabinet.notify.events import push_live
 
 bp = Blueprint("meetings", __name__)
 
@@ -17,16 +29,134 @@ def _labels():
     return {"status_label": status_label, "participant_label": participant_label}
 
 
+def _utc(local: datetime) -> datetime:
+    """Read a time typed in the form as Vietnam time."""
+    return local.replace(tzinfo=LOCAL_ZONE)
+
+
+def _form_data(form: MeetingForm, body_id: int) -> tuple[MeetingData, Attendance]:
+    data = MeetingData(
+        body_id=body_id, title=form.title.data.strip(), kind=MeetingKind(form.kind.data),
+        starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
+        place=form.place.data or "", description=form.description.data or "",
+        confidentiality=Confidentiality(form.confidentiality.data),
+        allow_downloads=form.allow_downloads.data)
+    attendance = Attendance(chair_id=form.chair_id.data,
+                            secretary_id=form.secretary_id.data or None,
+                            delegate_ids=tuple(form.delegate_ids.data),
+                            guest_ids=tuple(form.guest_ids.data),
+                            unit_ids=tuple(form.unit_ids.data))
+    return data, attendance
+
+
 @bp.get("/")
 @login_required
 def home():
     return render_template("meetings/home.html",
-                           meetings=service.upcoming_meetings(current_user))
+                           meetings=service.upcoming_meetings(current_user),
+                           bodies=service.bodies_prepared_by(current_user))
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
     meeting = service.get_meeting_for(meeting_id, current_user)
-    return render_template("meetings/detail.html", meeting=meeting,
-                           my_role=participant_role(meeting, current_user))
+    item_form = fill_agenda_choices(AgendaItemForm(), meeting)
+    return render_template("meetings/detail.html", meeting=meeting, can=can, agenda=agenda,
+                           my_role=can.participant_role(meeting, current_user),
+                           item_form=item_form, comment_form=CommentForm())
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def new():
+    bodies = service.bodies_prepared_by(current_user)
+    body_id = request.values.get("body", type=int) or (bodies[0].id if len(bodies) == 1 else None)
+    if body_id is None or not can.can_create_meeting_for(body_id, current_user):
+        deny("meetings.new", body=body_id)
+    form = fill_meeting_choices(MeetingForm(), body_id)
+    if form.validate_on_submit():
+        try:
+            meeting = service.create_meeting(*_form_data(form, body_id), actor=current_user)
+        except MeetingError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Meeting created. Now build its agenda."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None, body_id=body_id)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    meeting = service.get_meeting(meeting_id)
+    if not can.can_edit_meeting(meeting, current_user):
+        deny("meetings.edit", meeting=meeting_id)
+    form = fill_meeting_choices(MeetingForm(obj=meeting), meeting.body_id, meeting)
+    if request.method == "GET":
+        form.starts_at.data = to_local(meeting.starts_at).replace(tzinfo=None)
+        form.ends_at.data = to_local(meeting.ends_at).replace(tzinfo=None)
+        form.revision.data = meeting.revision
+    if form.validate_on_submit():
+        try:
+            changed = service.update_meeting(meeting, *_form_data(form, meeting.body_id),
+                                             actor=current_user,
+                                             revision=int(form.revision.data or 0))
+        except MeetingError as error:
+            flash(str(error.message), "error")
+        else:
+            if changed and meeting.status.value in ("published", "postponed"):
+                push_live(workflow.notify.meeting_changed(meeting, ", ".join(changed),
+                                                          actor=current_user))
+            flash(_("Meeting saved."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=meeting,
+                           body_id=meeting.body_id)
+
+
+STEPS = {
+    "submit": (can.can_submit, workflow.submit, _l("Sent to the chair for approval.")),
+    "approve": (can.can_review, workflow.approve, _l("Agenda approved.")),
+    "publish": (can.can_publish, workflow.publish,
+                _l("Meeting published; participants are being notified.")),
+    "postpone": (can.can_postpone, workflow.postpone,
+                 _l("Meeting postponed; participants are being told.")),
+    "cancel": (can.can_cancel, workflow.cancel, _l("Meeting cancelled.")),
+}
+
+
+@bp.post("/meetings/<int:meeting_id>/<any(submit, approve, publish, postpone, cancel):step>")
+@login_required
+def transition(meeting_id: int, step: str):
+    """One step of the workflow; who may take it is decided by the step's own rule."""
+    meeting = service.get_meeting(meeting_id)
+    allowed, perform, done = STEPS[step]
+    if not allowed(meeting, current_user):
+        deny(f"meetings.{step}", meeting=meeting_id)
+    if not CommentForm().validate_on_submit():
+        abort(400)
+    try:
+        push_live(perform(meeting, actor=current_user))
+    except MeetingError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(str(done), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/return")
+@login_required
+def return_to_draft(meeting_id: int):
+    meeting = service.get_meeting(meeting_id)
+    if not can.can_review(meeting, current_user):
+        deny("meetings.return", meeting=meeting_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            push_live(workflow.return_to_draft(meeting, form.comment.data or "",
+                                               actor=current_user))
+        except MeetingError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Agenda returned to the secretariat with your comment."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))

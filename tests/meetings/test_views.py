@@ -1,0 +1,102 @@
+"""Preparing, approving and publishing a meeting through the pages, as each role."""
+
+from datetime import timedelta
+
+from ecabinet.core.timeutil import to_local, utcnow
+from ecabinet.extensions import db
+from ecabinet.meetings.models import Meeting, MeetingStatus
+from tests.conftest import csrf_token
+
+
+def _meeting_form(world, client, **overrides):
+    start = to_local(utcnow() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
+    form = {"title": "Phiên họp về chuyển đổi số", "kind": "thematic",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Phòng họp 2", "confidentiality": "normal",
+            "chair_id": world.users["chair"].id, "secretary_id": world.users["secretariat"].id,
+            "delegate_ids": [world.users["member"].id],
+            "unit_ids": [world.units["department"].id], "csrf_token": csrf_token(client)}
+    return {**form, **overrides}
+
+
+def test_secretariat_prepares_chair_approves_delegate_reads(client, auth, world):
+    auth.login("secretariat")
+    response = client.post("/meetings/new", data=_meeting_form(world, client))
+    assert response.status_code == 302
+    meeting = db.session.query(Meeting).filter_by(title="Phiên họp về chuyển đổi số").one()
+    for title in ("Báo cáo chuyển đổi số", "Đề án đô thị thông minh"):
+        client.post(f"/meetings/{meeting.id}/agenda",
+                    data={"title": title, "duration_minutes": "40", "presenter": "",
+                          "csrf_token": csrf_token(client)})
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert "Báo cáo chuyển đổi số" in page and "80" in page
+    client.post(f"/meetings/{meeting.id}/submit", data={"csrf_token": csrf_token(client)})
+    auth.logout()
+
+    auth.login("chair")
+    assert "Duyệt chương trình" in client.get(f"/meetings/{meeting.id}").text
+    client.post(f"/meetings/{meeting.id}/approve", data={"csrf_token": csrf_token(client)})
+    auth.logout()
+
+    auth.login("member")
+    assert client.get(f"/meetings/{meeting.id}").status_code == 403  # not yet published
+    auth.logout()
+
+    auth.login("secretariat")
+    client.post(f"/meetings/{meeting.id}/publish", data={"csrf_token": csrf_token(client)})
+    auth.logout()
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.PUBLISHED
+
+    auth.login("member")
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert "Đề án đô thị thông minh" in page
+    assert "Phiên họp về chuyển đổi số" in client.get("/").text
+
+
+def test_bad_meeting_form_keeps_what_was_typed(client, auth, world):
+    auth.login("secretariat")
+    form = _meeting_form(world, client)
+    form["ends_at"] = form["starts_at"]
+    page = client.post("/meetings/new", data=form).text
+    assert "kết thúc sau khi bắt đầu" in page
+    assert "Phiên họp về chuyển đổi số" in page
+    assert db.session.query(Meeting).filter_by(title=form["title"]).count() == 0
+
+
+def test_chair_returns_with_comment(client, auth, world):
+    auth.login("chair")
+    client.post(f"/meetings/{world.submitted.id}/return",
+                data={"comment": "Bổ sung báo cáo tài chính", "csrf_token": csrf_token(client)})
+    db.session.refresh(world.submitted)
+    assert world.submitted.status == MeetingStatus.DRAFT
+    auth.logout()
+    auth.login("secretariat")
+    assert "Bổ sung báo cáo tài chính" in client.get(f"/meetings/{world.submitted.id}").text
+
+
+def test_reorder_by_json_and_wrong_list(client, auth, world):
+    auth.login("secretariat")
+    meeting = world.meeting
+    client.post(f"/meetings/{meeting.id}/agenda",
+                data={"title": "Mục hai", "duration_minutes": "10", "presenter": "",
+                      "csrf_token": csrf_token(client)})
+    db.session.refresh(meeting)
+    ids = [item.id for item in meeting.agenda]
+    token = csrf_token(client)
+    response = client.post(f"/meetings/{meeting.id}/agenda/order", json={"order": ids[::-1]},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.json["order"] == ids[::-1]
+    response = client.post(f"/meetings/{meeting.id}/agenda/order", json={"order": ids[:1]},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 409 and "message" in response.json
+    response = client.post(f"/meetings/{meeting.id}/agenda/order", json={"order": ids})
+    assert response.status_code == 400  # no CSRF token
+
+
+def test_wrong_step_for_state_gives_a_message(client, auth, world):
+    auth.login("secretariat")
+    response = client.post(f"/meetings/{world.meeting.id}/submit",
+                           data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 403
