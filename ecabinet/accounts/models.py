@@ -5,15 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecabinet.core.models import Base, CreatedAtMixin
-
-
-def _values(kind: type[enum.Enum]) -> list[str]:
-    """Store enum values ("province"), readable in SQL and stable if a member is renamed."""
-    return [member.value for member in kind]
+from ecabinet.core.models import Base, CreatedAtMixin, enum_column
 
 
 class UnitKind(enum.StrEnum):
@@ -54,7 +49,7 @@ class Unit(CreatedAtMixin, Base):
     short_name: Mapped[str] = mapped_column(String(80), default="")
     code: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[UnitKind] = mapped_column(
-        Enum(UnitKind, native_enum=False, length=20, values_callable=_values))
+        enum_column(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     is_body: Mapped[bool] = mapped_column(default=False)
     # For a body: the place written before the date ("Hà Tĩnh, ngày …") and the
@@ -123,7 +118,7 @@ class RoleAssignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[RoleKind] = mapped_column(
-        Enum(RoleKind, native_enum=False, length=20, values_callable=_values))
+        enum_column(RoleKind))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="roles")

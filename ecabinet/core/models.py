@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 from ecabinet.core.timeutil import utcnow
@@ -47,3 +48,9 @@ class Base(DeclarativeBase):
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def enum_column(kind: type[enum.Enum]) -> Enum:
+    """Store an enum by value ("published"), as text: readable in SQL, no native DB type."""
+    return Enum(kind, native_enum=False, length=20,
+                values_callable=lambda members: [member.value for member in members])

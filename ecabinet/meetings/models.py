@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import Unit, User
-from ecabinet.core.models import Base, CreatedAtMixin
-
-
-def _values(kind: type[enum.Enum]) -> list[str]:
-    return [member.value for member in kind]
+from ecabinet.core.models import Base, CreatedAtMixin, enum_column
 
 
 class MeetingKind(enum.StrEnum):
@@ -51,11 +47,11 @@ class Meeting(CreatedAtMixin, Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[MeetingKind] = mapped_column(
-        Enum(MeetingKind, native_enum=False, length=20, values_callable=_values))
+        enum_column(MeetingKind))
     status: Mapped[MeetingStatus] = mapped_column(
-        Enum(MeetingStatus, native_enum=False, length=20, values_callable=_values), index=True)
+        enum_column(MeetingStatus), index=True)
     confidentiality: Mapped[Confidentiality] = mapped_column(
-        Enum(Confidentiality, native_enum=False, length=20, values_callable=_values))
+        enum_column(Confidentiality))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(300), default="")
@@ -86,7 +82,7 @@ class MeetingParticipant(Base):
                                             index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[ParticipantRole] = mapped_column(
-        Enum(ParticipantRole, native_enum=False, length=20, values_callable=_values))
+        enum_column(ParticipantRole))
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship(lazy="joined")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecabinet.core.models import Base, CreatedAtMixin
+from ecabinet.core.models import Base, CreatedAtMixin, enum_column
 
 
 class Notification(CreatedAtMixin, Base):
@@ -46,9 +46,7 @@ class OutgoingMail(CreatedAtMixin, Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     ics: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[MailStatus] = mapped_column(
-        Enum(MailStatus, native_enum=False, length=20,
-             values_callable=lambda kind: [m.value for m in kind]), index=True)
+    status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None]
