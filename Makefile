@@ -32,7 +32,8 @@ translations: $(VENV)/.installed
 run: setup
 	$(BIN)/ecabinet db upgrade
 	$(BIN)/ecabinet demo-data --if-empty
-	$(BIN)/ecabinet run --port $(PORT)
+	@# The mail and notification worker runs beside the server and stops with it.
+	$(BIN)/ecabinet worker & trap "kill $$!" EXIT INT TERM; $(BIN)/ecabinet run --port $(PORT)
 
 test-deps:
 	@bash tools/install-test-deps.sh

@@ -58,8 +58,10 @@ def create_app(config: dict | None = None):
     from ecabinet.core.health import bp as health_bp
     from ecabinet.meetings.agenda_views import bp as agenda_bp
     from ecabinet.meetings.views import bp as meetings_bp
+    from ecabinet.notify.views import bp as notify_bp
 
-    for blueprint in (health_bp, accounts_bp, admin_bp, audit_bp, meetings_bp, agenda_bp):
+    for blueprint in (health_bp, accounts_bp, admin_bp, audit_bp, meetings_bp, agenda_bp,
+                      notify_bp):
         app.register_blueprint(blueprint)
 
     init_socketio(app)

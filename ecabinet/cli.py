@@ -167,6 +167,20 @@ def issue_cert_command(out_dir, username, passphrase, seal_body):
     click.echo(f"{Path(out_dir) / 'root-ca.pem'}\n{path}")
 
 
+@cli.command("worker")
+@click.option("--workers", type=int, default=None,
+              help="Delivery threads (default 4, or $ECABINET_HUEY_WORKERS).")
+@with_appcontext
+def worker_command(workers):
+    """Run the background worker (mail delivery with retries) until stopped."""
+    import logging
+
+    from ecabinet.notify.queue import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_worker(current_app._get_current_object(), workers)
+
+
 def init_app(app) -> None:
     """Make the same commands available under `flask --app wsgi`."""
     for name, command in cli.commands.items():

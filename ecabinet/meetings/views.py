@@ -20,6 +20,7 @@ from ecabinet.meetings.models import Confidentiality, MeetingKind
 from ecabinet.meetings.pickers import fill_agenda_choices, fill_meeting_choices
 from ecabinet.meetings.service import Attendance, MeetingData
 from ecabinet.notify.events import push_live
+from ecabinet.notify.views import mail_status_context
 
 bp = Blueprint("meetings", __name__)
 
@@ -64,7 +65,8 @@ def detail(meeting_id: int):
     item_form = fill_agenda_choices(AgendaItemForm(), meeting)
     return render_template("meetings/detail.html", meeting=meeting, can=can, agenda=agenda,
                            my_role=can.participant_role(meeting, current_user),
-                           item_form=item_form, comment_form=CommentForm())
+                           item_form=item_form, comment_form=CommentForm(),
+                           **mail_status_context(meeting))
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

@@ -1,0 +1,65 @@
+"""The user's notifications page, marking them read, and the secretariat's mail retry."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from ecabinet.core.permissions import deny
+from ecabinet.meetings import service as meetings
+from ecabinet.notify import service
+from ecabinet.notify.messages import render
+from ecabinet.notify.permissions import can_manage_mail
+
+bp = Blueprint("notify", __name__)
+
+
+@bp.app_context_processor
+def _nav():
+    """`unread_notification_count()` for the navigation; queries only when a page calls it."""
+    def unread_notification_count() -> int:
+        if not current_user or not current_user.is_authenticated:
+            return 0
+        return service.unread_count(current_user)
+
+    return {"unread_notification_count": unread_notification_count,
+            "notification_text": render}
+
+
+def mail_status_context(meeting) -> dict:
+    """Variables for templates/notify/_mail_status.html on the meeting page (secretariat only)."""
+    if not can_manage_mail(meeting, current_user):
+        return {"mail_status": None, "failed_mails": []}
+    return {"mail_status": service.mail_status_for(meeting),
+            "failed_mails": service.failed_mails(meeting)}
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    return render_template("notify/notifications.html",
+                           notifications=service.notifications_for(current_user))
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read():
+    service.mark_all_read(current_user)
+    return redirect(url_for("notify.notifications"))
+
+
+@bp.post("/meetings/<int:meeting_id>/mails/retry")
+@login_required
+def retry_mails(meeting_id: int):
+    meeting = meetings.get_meeting(meeting_id)
+    if not can_manage_mail(meeting, current_user):
+        deny("notify.retry_mails", meeting_id=meeting_id)
+    try:
+        count = service.retry_failed_mails(meeting, actor=current_user)
+    except service.NothingToRetry as error:
+        flash(str(error.message), "info")
+    else:
+        flash(ngettext("%(num)d mail will be sent again.", "%(num)d mails will be sent again.",
+                       count), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))

@@ -1,0 +1,35 @@
+"""Live push: a fresh notification reaches its reader's room, in the reader's language."""
+
+from __future__ import annotations
+
+from ecabinet.extensions import db
+from ecabinet.notify import service
+from ecabinet.notify.events import push_live
+from tests.conftest import DEMO_PASSWORD, LiveClient, csrf_token
+
+
+def _live_as(app, username):
+    client = app.test_client()
+    client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                "csrf_token": csrf_token(client)})
+    return LiveClient(app, client)
+
+
+def test_push_live_reaches_only_the_readers_room(app, mailworld):
+    mailworld.users["member"].locale = "en"
+    db.session.commit()
+    member, chair, clerk = (_live_as(app, name) for name in ("member", "chair", "outsider"))
+    notes = service.meeting_published(mailworld.meeting, actor=None)
+    assert push_live(notes) == 3
+    got = [m for m in member.received() if m["name"] == "notification"]
+    assert len(got) == 1
+    payload = got[0]["args"][0]
+    assert payload["text"].startswith("You are invited to “Phiên họp thường kỳ”")
+    assert payload["url"] == f"/meetings/{mailworld.meeting.id}"
+    chair_got = [m for m in chair.received() if m["name"] == "notification"]
+    assert chair_got[0]["args"][0]["text"].startswith("Đồng chí được mời dự")
+    assert [m for m in clerk.received() if m["name"] == "notification"] == []
+
+
+def test_push_live_skips_nothing_to_push(app):
+    assert push_live([]) == 0
