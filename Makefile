@@ -24,19 +24,23 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/.installed: node_modules/.package-lock.json
 	mkdir -p static/vendor/socket.io
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js static/vendor/socket.io/
+	mkdir -p static/vendor/pdfjs
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs static/vendor/pdfjs/
+	cp -r node_modules/pdfjs-dist/standard_fonts node_modules/pdfjs-dist/cmaps static/vendor/pdfjs/
 	touch $@
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d ecabinet/translations >/dev/null
 
 run: setup
+	@bash tools/install-deps.sh run
 	$(BIN)/ecabinet db upgrade
 	$(BIN)/ecabinet demo-data --if-empty
 	@# The mail and notification worker runs beside the server and stops with it.
 	$(BIN)/ecabinet worker & trap "kill $$!" EXIT INT TERM; $(BIN)/ecabinet run --port $(PORT)
 
 test-deps:
-	@bash tools/install-test-deps.sh
+	@bash tools/install-deps.sh test
 
 lint: setup
 	$(BIN)/ruff check .

@@ -56,12 +56,13 @@ def create_app(config: dict | None = None):
     from ecabinet.accounts.views import bp as accounts_bp
     from ecabinet.audit.views import bp as audit_bp
     from ecabinet.core.health import bp as health_bp
+    from ecabinet.documents.views import bp as documents_bp
     from ecabinet.meetings.agenda_views import bp as agenda_bp
     from ecabinet.meetings.views import bp as meetings_bp
     from ecabinet.notify.views import bp as notify_bp
 
     for blueprint in (health_bp, accounts_bp, admin_bp, audit_bp, meetings_bp, agenda_bp,
-                      notify_bp):
+                      documents_bp, notify_bp):
         app.register_blueprint(blueprint)
 
     init_socketio(app)

@@ -12,6 +12,7 @@ from flask import url_for
 from ecabinet import create_app
 from ecabinet.live.events import LiveNamespace
 from tests.conftest import TEST_CONFIG, LiveClient, build_world, csrf_token
+from tests.documents.test_service import walk_document_id
 
 ROLES = ("anonymous", "member", "secretariat", "chair", "clerk", "admin", "outsider")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -50,6 +51,16 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "agenda.remove": {"POST": SECRETARIAT},
     "agenda.move": {"POST": SECRETARIAT},
     "agenda.reorder": {"POST": SECRETARIAT},
+    "documents.index": {"GET": MEETING},
+    "documents.upload": {"POST": SECRETARIAT},
+    "documents.replace": {"POST": SECRETARIAT},
+    "documents.remove": {"POST": SECRETARIAT},
+    "documents.viewer": {"GET": MEETING},
+    "documents.file": {"GET": MEETING},
+    "documents.packet": {"GET": MEETING},
+    "notify.notifications": {"GET": SIGNED_IN},
+    "notify.mark_read": {"POST": SIGNED_IN},
+    "notify.retry_mails": {"POST": SECRETARIAT},
 }
 # Endpoints tried on the meeting that waits for approval rather than the published one.
 ON_SUBMITTED = {"meetings.return_to_draft"}
@@ -65,7 +76,9 @@ def _url_args(world, endpoint: str) -> dict:
     meeting = world.submitted if endpoint in ON_SUBMITTED else world.meeting
     return {"filename": "css/app.css", "user_id": world.users["clerk"].id,
             "unit_id": world.units["department"].id, "meeting_id": meeting.id,
-            "item_id": world.item.id, "step": "postpone", "direction": "up"}
+            "item_id": world.item.id, "step": "postpone", "direction": "up",
+            **({"document_id": walk_document_id(world)} if endpoint.startswith("documents.")
+               else {})}
 
 
 def test_every_route_is_in_the_table(tmp_path):

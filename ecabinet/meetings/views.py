@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ecabinet.core.permissions import deny
 from ecabinet.core.timeutil import LOCAL_ZONE, to_local
+from ecabinet.documents.views import meeting_documents_context
 from ecabinet.meetings import agenda, service, workflow
 from ecabinet.meetings import permissions as can
 from ecabinet.meetings.errors import MeetingError
@@ -63,10 +64,11 @@ def home():
 def detail(meeting_id: int):
     meeting = service.get_meeting_for(meeting_id, current_user)
     item_form = fill_agenda_choices(AgendaItemForm(), meeting)
-    return render_template("meetings/detail.html", meeting=meeting, can=can, agenda=agenda,
+    context = {**meeting_documents_context(meeting, current_user),
+               **mail_status_context(meeting), "meeting": meeting}
+    return render_template("meetings/detail.html", can=can, agenda=agenda,
                            my_role=can.participant_role(meeting, current_user),
-                           item_form=item_form, comment_form=CommentForm(),
-                           **mail_status_context(meeting))
+                           item_form=item_form, comment_form=CommentForm(), **context)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

@@ -1,0 +1,76 @@
+"""Who may read and who may manage a meeting's documents; pure functions that never raise."""
+
+from __future__ import annotations
+
+from ecabinet.accounts.models import RoleKind
+from ecabinet.documents.models import Document
+from ecabinet.extensions import db
+from ecabinet.meetings.models import Confidentiality, Meeting, MeetingStatus
+from ecabinet.meetings.permissions import (
+    VISIBLE_TO_PARTICIPANTS,
+    can_view_meeting,
+    is_secretariat_of,
+)
+
+CLOSED = {MeetingStatus.CANCELLED, MeetingStatus.FINISHED}
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def meeting_of(document: Document) -> Meeting | None:
+    """The document's meeting, from the session's identity map when already loaded."""
+    return db.session.get(Meeting, document.meeting_id)
+
+
+def is_invited_clerk(meeting: Meeting, user) -> bool:
+    """A clerk (văn thư) of a unit invited to the meeting, once it was published."""
+    if not _signed_in(user) or meeting.status not in VISIBLE_TO_PARTICIPANTS:
+        return False
+    clerk_units = user.unit_ids_for(RoleKind.CLERK)
+    return any(invited.unit_id in clerk_units for invited in meeting.invited_units)
+
+
+def can_manage_documents(meeting: Meeting, user) -> bool:
+    """Upload, replace, remove: the body's secretariat, until the meeting is over."""
+    return is_secretariat_of(meeting, user) and meeting.status not in CLOSED
+
+
+def can_list_documents(meeting: Meeting, user) -> bool:
+    """See the meeting's document list: whoever sees the meeting, or an invited unit's clerk."""
+    return can_view_meeting(meeting, user) or is_invited_clerk(meeting, user)
+
+
+def can_view_document(document: Document, user) -> bool:
+    """Participants who may see the meeting; invited clerks for documents marked for units.
+
+    A removed document stays readable by the secretariat alone, for the record.
+    """
+    if not _signed_in(user):
+        return False
+    meeting = meeting_of(document)
+    if meeting is None:
+        return False
+    if is_secretariat_of(meeting, user):
+        return True
+    if document.removed_at is not None:
+        return False
+    if can_view_meeting(meeting, user):
+        return True
+    return document.for_units and is_invited_clerk(meeting, user)
+
+
+def downloads_allowed(meeting: Meeting) -> bool:
+    """Confidential meetings are read in the browser only, unless the secretariat allows more."""
+    return meeting.confidentiality != Confidentiality.CONFIDENTIAL or meeting.allow_downloads
+
+
+def can_download_document(document: Document, user) -> bool:
+    meeting = meeting_of(document)
+    return (meeting is not None and can_view_document(document, user)
+            and downloads_allowed(meeting))
+
+
+def can_download_packet(meeting: Meeting, user) -> bool:
+    return can_list_documents(meeting, user) and downloads_allowed(meeting)

@@ -1,0 +1,174 @@
+"""Document pages: the list, upload, replace, remove, the viewer, the reader's file, packets.
+
+Each view loads, authorises (in the service or through ``deny``), calls the service, responds.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ecabinet.core.permissions import deny
+from ecabinet.documents import service
+from ecabinet.documents.errors import UploadRefused, WrongState
+from ecabinet.documents.forms import upload_form
+from ecabinet.documents.permissions import (
+    can_download_document,
+    can_download_packet,
+    can_manage_documents,
+    downloads_allowed,
+    meeting_of,
+)
+from ecabinet.documents.service import UploadedFile
+from ecabinet.meetings.permissions import can_view_meeting
+
+bp = Blueprint("documents", __name__)
+
+
+def meeting_documents_context(meeting, user) -> dict:
+    """Variables of templates/documents/_meeting_documents.html, for any page that includes it."""
+    manage = can_manage_documents(meeting, user)
+    return {"meeting": meeting, "doc_entries": service.documents_for(meeting, user),
+            "can_manage": manage, "readers": service.readers_of(meeting) if manage else None,
+            "upload_form": upload_form(meeting) if manage else None}
+
+
+@bp.app_template_global()
+def documents_downloads_allowed(meeting) -> bool:
+    """Whether the partial offers download links and the packet (confidential: no)."""
+    return downloads_allowed(meeting)
+
+
+def _back(meeting_id: int):
+    """Managing is the secretariat's, who always see the meeting page."""
+    return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="documents"))
+
+
+def _list_url(meeting) -> str:
+    """Participants go back to the meeting; invited units' clerks to the documents list."""
+    if can_view_meeting(meeting, current_user):
+        return url_for("meetings.detail", meeting_id=meeting.id, _anchor="documents")
+    return url_for("documents.index", meeting_id=meeting.id)
+
+
+def _uploads(field: str) -> list[UploadedFile]:
+    return [UploadedFile(f.filename or "", f.read()) for f in request.files.getlist(field)
+            if f and f.filename]
+
+
+def _flash_report(report) -> None:
+    for accepted in report.accepted:
+        flash(_("Uploaded “%(name)s”.", name=accepted.document.current.filename), "success")
+        if accepted.stripped:
+            what = ", ".join(str(s) for s in service.stripped_labels(accepted.stripped))
+            flash(_("“%(name)s”: removed from the stored copy: %(what)s.",
+                    name=accepted.document.current.filename, what=what), "info")
+    for refused in report.refused:
+        flash(_("“%(name)s” was not accepted: %(reason)s", name=refused.filename,
+                reason=str(refused.message)), "error")
+
+
+def _pdf_response(copy, *, attachment: bool):
+    response = send_file(io.BytesIO(copy.data), mimetype="application/pdf", conditional=True,
+                         etag=copy.etag, as_attachment=attachment, download_name=copy.filename,
+                         max_age=None)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/documents")
+@login_required
+def index(meeting_id: int):
+    meeting = service.get_meeting_for_documents(meeting_id, current_user)
+    return render_template("documents/index.html",
+                           **meeting_documents_context(meeting, current_user))
+
+
+@bp.post("/meetings/<int:meeting_id>/documents")
+@login_required
+def upload(meeting_id: int):
+    meeting = service.get_meeting_for_documents(meeting_id, current_user)
+    if not can_manage_documents(meeting, current_user):
+        deny("documents.upload", meeting_id=meeting_id)
+    files = _uploads("files")
+    if not files:
+        flash(_("Choose at least one file to upload."), "error")
+        return _back(meeting_id)
+    item = request.form.get("agenda_item_id", type=int) or None
+    report = service.upload_documents(meeting, files, actor=current_user, agenda_item_id=item,
+                                      for_units=bool(request.form.get("for_units")))
+    _flash_report(report)
+    return _back(meeting_id)
+
+
+@bp.post("/documents/<int:document_id>/replace")
+@login_required
+def replace(document_id: int):
+    document = service.get_document(document_id)
+    if not can_manage_documents(meeting_of(document), current_user):
+        deny("documents.replace", document_id=document_id)
+    files = _uploads("file")
+    if not files:
+        flash(_("Choose the file of the new version."), "error")
+        return _back(document.meeting_id)
+    try:
+        service.replace_document(document, files[0], actor=current_user,
+                                 note=request.form.get("note", ""))
+        flash(_("Uploaded “%(name)s”.", name=document.current.filename), "success")
+    except UploadRefused as refusal:
+        flash(_("“%(name)s” was not accepted: %(reason)s", name=refusal.filename,
+                reason=str(refusal.message)), "error")
+    return _back(document.meeting_id)
+
+
+@bp.post("/documents/<int:document_id>/remove")
+@login_required
+def remove(document_id: int):
+    document = service.get_document(document_id)
+    if not can_manage_documents(meeting_of(document), current_user):
+        deny("documents.remove", document_id=document_id)
+    try:
+        service.remove_document(document, actor=current_user)
+        flash(_("The document was removed."), "success")
+    except WrongState as error:
+        flash(str(error.message), "error")
+    return _back(document.meeting_id)
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def viewer(document_id: int):
+    document = service.get_document_for(document_id, current_user)
+    service.record_open(document, current_user)
+    meeting = meeting_of(document)
+    return render_template("documents/viewer.html", document=document, meeting=meeting,
+                           can_download=can_download_document(document, current_user),
+                           back_url=_list_url(meeting))
+
+
+@bp.get("/documents/<int:document_id>/file")
+@login_required
+def file(document_id: int):
+    document = service.get_document_for(document_id, current_user)
+    attachment = request.args.get("download") == "1"
+    if attachment and not can_download_document(document, current_user):
+        deny("documents.file", document_id=document_id, download=True)
+    return _pdf_response(service.reader_copy(document, current_user), attachment=attachment)
+
+
+@bp.get("/meetings/<int:meeting_id>/packet")
+@login_required
+def packet(meeting_id: int):
+    meeting = service.get_meeting_for_documents(meeting_id, current_user)
+    if not can_download_packet(meeting, current_user):
+        deny("documents.packet", meeting_id=meeting_id)
+    if not service.documents_for(meeting, current_user):
+        abort(404)
+    data = service.meeting_packet(meeting, current_user)
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"meeting-{meeting.id}-packet.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

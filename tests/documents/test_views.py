@@ -1,0 +1,213 @@
+"""Document pages through HTTP: uploads good and hostile, access, ranges, ETags, packets."""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from ecabinet.audit.models import AuditEntry
+from ecabinet.documents.models import Document
+from ecabinet.extensions import db
+from ecabinet.meetings.models import Confidentiality
+from tests.conftest import csrf_token
+from tests.documents.conftest import make_text_pdf
+from tests.documents.test_pdfcheck import _encrypted, _with_attachment, _zeros_deflated
+from tests.documents.test_service import make_document, squeezed
+
+
+def _upload(client, meeting_id: int, *files: tuple[str, bytes], **form):
+    data = {"csrf_token": csrf_token(client), **form,
+            "files": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post(f"/meetings/{meeting_id}/documents", data=data,
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def _documents() -> list[Document]:
+    db.session.expire_all()
+    return list(db.session.execute(select(Document).order_by(Document.id)).scalars())
+
+
+def test_upload_several_files_one_bad_keeps_the_good(world, client, auth):
+    auth.login("secretariat")
+    response = _upload(client, world.meeting.id, ("Tờ trình.pdf", make_text_pdf(2)),
+                       ("giả.pdf", b"MZ\x90\x00 not a pdf"), ("Báo cáo.pdf", make_text_pdf(1)))
+    assert response.status_code == 200
+    assert [d.title for d in _documents()] == ["Tờ trình", "Báo cáo"]
+    text = response.get_data(as_text=True)
+    assert "giả.pdf" in text and "không phải là tài liệu PDF" in text.replace("Tệp ", "")
+    assert "Tờ trình" in text  # listed in the partial
+
+
+@pytest.mark.parametrize("role", ["member", "chair", "clerk", "admin", "outsider"])
+def test_upload_forbidden_to_others(world, client, auth, role):
+    auth.login(role)
+    response = _upload(client, world.meeting.id, ("a.pdf", make_text_pdf(1)))
+    assert response.status_code == 403
+    assert _documents() == []
+    last = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc())).scalar()
+    assert last.action == "access.denied"
+
+
+def _bomb() -> bytes:
+    from tests.documents.conftest import one_page, stream
+
+    return one_page(more={4: stream(zlib.compress(_zeros_deflated(1024), 9),
+                                    b"/Filter [/FlateDecode /FlateDecode]")})
+
+
+HOSTILE = {
+    "renamed.pdf": (lambda: b"PK\x03\x04 a zip file", "không phải là tài liệu PDF"),
+    "page.pdf": (lambda: b"<html><body>%PDF-1.7</body></html>", "không phải là tài liệu PDF"),
+    "cut.pdf": (lambda: make_text_pdf(3)[:700], "bị hỏng"),
+    "bomb.pdf": (_bomb, "quá phức tạp"),
+    "locked.pdf": (lambda: _encrypted(make_text_pdf(1), "secret"), "mật khẩu"),
+    "empty.pdf": (lambda: b"", "Tệp"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_upload_refused_and_server_answers(world, client, auth, name):
+    build, words = HOSTILE[name]
+    auth.login("secretariat")
+    response = _upload(client, world.meeting.id, (name, build()))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and name in text and words in text
+    assert _documents() == []
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("name, kind", [("script.pdf", "JavaScript"),
+                                        ("attached.pdf", "tệp đính kèm")])
+def test_active_content_stripped_with_a_message(world, client, auth, parts, name, kind):
+    if name == "script.pdf":
+        data = parts.one_page(b"/OpenAction 5 0 R",
+                              more={5: b"<< /S /JavaScript /JS (app.alert(1)) >>"})
+    else:
+        data = _with_attachment(make_text_pdf(1))
+    auth.login("secretariat")
+    text = _upload(client, world.meeting.id, (name, data)).get_data(as_text=True)
+    assert len(_documents()) == 1 and kind in text and name in text
+
+
+def test_upload_name_with_path_parts_keeps_basename(world, client, auth):
+    auth.login("secretariat")
+    _upload(client, world.meeting.id, ("../../../etc/Tờ trình\x07.pdf", make_text_pdf(1)))
+    assert _documents()[0].current.filename == "Tờ trình.pdf"
+
+
+def test_upload_over_the_limit_is_413_with_message(world, client, auth, app):
+    auth.login("secretariat")
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    response = _upload(client, world.meeting.id, ("big.pdf", b"%PDF-1.7\n" + b"0" * 60_000))
+    assert response.status_code == 413
+    assert "lớn hơn" in response.get_data(as_text=True)
+    app.config["MAX_CONTENT_LENGTH"] = 100 * 1024 * 1024
+    assert client.get("/healthz").status_code == 200
+
+
+def test_upload_office_file_without_converter_says_so(world, client, auth, monkeypatch):
+    from ecabinet.documents import service
+
+    monkeypatch.setattr(service, "office_converter", lambda: None)
+    auth.login("secretariat")
+    text = _upload(client, world.meeting.id, ("Báo cáo.docx", b"PK\x03\x04")).get_data(
+        as_text=True)
+    assert "Báo cáo.docx" in text and "PDF" in text and _documents() == []
+
+
+def test_file_served_with_ranges_and_etag(world, client, auth, qpdf_check, pdftotext):
+    document = make_document(world.meeting, world.users["secretariat"], pages=3)
+    auth.login("member")
+    whole = client.get(f"/documents/{document.id}/file")
+    assert whole.status_code == 200 and whole.mimetype == "application/pdf"
+    assert whole.headers["Cache-Control"] == "private, no-cache"
+    assert whole.headers["Content-Disposition"].startswith("inline")
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    etag = whole.headers["ETag"]
+    assert not etag.startswith("W/")
+    body = whole.data
+    qpdf_check(body)
+    assert "PhạmQuốcBảo" in squeezed(pdftotext(body, "-raw"))
+    part = client.get(f"/documents/{document.id}/file", headers={"Range": "bytes=100-1099"})
+    assert part.status_code == 206 and part.data == body[100:1100]
+    assert part.headers["Content-Range"] == f"bytes 100-1099/{len(body)}"
+    again = client.get(f"/documents/{document.id}/file", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+
+
+@pytest.mark.parametrize("role", ["clerk", "admin", "outsider"])
+def test_file_and_viewer_forbidden_to_outsiders(world, client, auth, role):
+    document = make_document(world.meeting, world.users["secretariat"])
+    auth.login(role)
+    assert client.get(f"/documents/{document.id}/file").status_code == 403
+    assert client.get(f"/documents/{document.id}").status_code == 403
+
+
+def test_viewer_records_the_read_and_secretariat_sees_it(world, client, auth):
+    document = make_document(world.meeting, world.users["secretariat"])
+    auth.login("member")
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f'data-url="/documents/{document.id}/file"' in page
+    assert "<script>" not in page and " style=" not in page and "onclick" not in page
+    auth.logout()
+    auth.login("secretariat")
+    listing = client.get(f"/meetings/{world.meeting.id}/documents").get_data(as_text=True)
+    assert "Phạm Quốc Bảo" in listing
+
+
+def test_member_sees_new_then_seen_badge(world, client, auth):
+    document = make_document(world.meeting, world.users["secretariat"])
+    auth.login("member")
+    listing = client.get(f"/meetings/{world.meeting.id}/documents").get_data(as_text=True)
+    assert "status-new" in listing
+    client.get(f"/documents/{document.id}")
+    listing = client.get(f"/meetings/{world.meeting.id}/documents").get_data(as_text=True)
+    assert "status-seen" in listing and "status-new" not in listing
+
+
+def test_replace_and_remove_through_the_web(world, client, auth):
+    document = make_document(world.meeting, world.users["secretariat"])
+    auth.login("secretariat")
+    client.post(f"/documents/{document.id}/replace", content_type="multipart/form-data",
+                data={"csrf_token": csrf_token(client), "note": "Bản sửa",
+                      "file": (io.BytesIO(make_text_pdf(2)), "v2.pdf")})
+    assert [v.number for v in _documents()[0].versions] == [1, 2]
+    client.post(f"/documents/{document.id}/remove", data={"csrf_token": csrf_token(client)})
+    assert _documents()[0].removed_at is not None
+
+
+def test_packet_download_has_bookmarks(world, client, auth, qpdf_check):
+    make_document(world.meeting, world.users["secretariat"], title="Mot", pages=2)
+    make_document(world.meeting, world.users["secretariat"], title="Hai", pages=1)
+    auth.login("member")
+    response = client.get(f"/meetings/{world.meeting.id}/packet")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    qpdf_check(response.data)
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 3
+    children = [o for o in reader.outline if isinstance(o, list)]
+    assert [o.title for o in children[-1]] == ["Mot", "Hai"]  # under "Other documents"
+
+
+def test_confidential_meeting_no_packet_no_download_unless_allowed(world, client, auth):
+    document = make_document(world.meeting, world.users["secretariat"])
+    world.meeting.confidentiality = Confidentiality.CONFIDENTIAL
+    db.session.commit()
+    auth.login("member")
+    assert client.get(f"/meetings/{world.meeting.id}/packet").status_code == 403
+    assert client.get(f"/documents/{document.id}/file?download=1").status_code == 403
+    assert client.get(f"/documents/{document.id}/file").status_code == 200  # read in browser
+    listing = client.get(f"/meetings/{world.meeting.id}/documents").get_data(as_text=True)
+    assert "download=1" not in listing and "/packet" not in listing
+    world.meeting.allow_downloads = True
+    db.session.commit()
+    assert client.get(f"/meetings/{world.meeting.id}/packet").status_code == 200
+    response = client.get(f"/documents/{document.id}/file?download=1")
+    assert response.status_code == 200
+    assert re.match(r"attachment", response.headers["Content-Disposition"])
