@@ -11,6 +11,9 @@ from ecabinet.accounts.models import RoleKind, Unit, UnitKind, User
 from ecabinet.accounts.passwords import hash_password
 from ecabinet.accounts.service import RoleGrant, UnitData, UserData
 from ecabinet.core.timeutil import LOCAL_ZONE, utcnow
+from ecabinet.demo import documents as demo_documents
+from ecabinet.documents import service as documents
+from ecabinet.documents.service import UploadedFile
 from ecabinet.extensions import db
 from ecabinet.meetings import agenda
 from ecabinet.meetings import service as meetings
@@ -166,6 +169,22 @@ def _load_meetings(units: dict[str, Unit], users: dict[str, User]) -> None:
         ("Báo cáo công tác tháng 11 của phường", 30, None, False),
         ("Kế hoạch chỉnh trang đô thị dịp Tết", 40, None, True),
     ], units)
+    if demo_documents.font_available():
+        _add_documents(regular, users["thuky"])
+        _add_documents(thematic, users["thuky"])
+        _add_documents(ward, users["thukyphuong"])
+
+
+def _add_documents(meeting, secretary: User) -> None:
+    """One document per agenda item (the first a long one), through the real upload path."""
+    for index, item in enumerate(meeting.agenda):
+        sections = ["Tình hình thực hiện", "Kết quả đạt được", "Tồn tại, hạn chế",
+                    "Nhiệm vụ, giải pháp", "Kiến nghị, đề xuất"]
+        pdf = demo_documents.make_pdf(item.title, sections, pages_per_section=6 if index == 0
+                                      else 1)
+        documents.upload_documents(meeting, [UploadedFile(f"{item.title}.pdf", pdf)],
+                                   actor=secretary, agenda_item_id=item.id,
+                                   for_units=index == 0)
 
 
 def _add_agenda(meeting, items, units) -> None:

@@ -49,4 +49,6 @@ class OutgoingMail(CreatedAtMixin, Base):
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # While an attempt is in flight: when it started (a lease that lapses if a worker dies).
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

@@ -245,7 +245,7 @@ def retry_failed_mails(meeting: Meeting, *, actor: User | None) -> int:
     db.session.execute(
         update(OutgoingMail).where(OutgoingMail.id.in_(ids),
                                    OutgoingMail.status == MailStatus.FAILED)
-        .values(status=MailStatus.QUEUED, attempts=0, sent_at=None)
+        .values(status=MailStatus.QUEUED, attempts=0, claimed_at=None)
         .execution_options(synchronize_session=False))
     audit.record("mail.retried", actor=actor, object_type="meeting", object_id=meeting.id,
                  details={"mails": len(ids)})

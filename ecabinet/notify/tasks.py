@@ -29,17 +29,17 @@ CLAIM_LEASE = timedelta(minutes=15)  # longer than a batch can take (20 mails x 
 def _claim(mail_ids: list[int]) -> list[OutgoingMail]:
     """Take the pending mails nobody is sending right now, counting an attempt on each.
 
-    The schema has no "sending" state, so while a mail is pending its `sent_at` holds the
-    start of the attempt in flight (a lease): one conditional UPDATE takes it atomically on
-    SQLite and PostgreSQL alike, a second task for the same mail skips it, and a lease left
-    by a crashed worker expires after CLAIM_LEASE.
+    `claimed_at` holds the start of the attempt in flight (a lease): one conditional UPDATE
+    takes it atomically on SQLite and PostgreSQL alike, a second task for the same mail skips
+    it, and a lease left by a crashed worker expires after CLAIM_LEASE.
     """
     now = utcnow()
     claimed = db.session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status.in_(PENDING),
-               or_(OutgoingMail.sent_at.is_(None), OutgoingMail.sent_at < now - CLAIM_LEASE))
-        .values(attempts=OutgoingMail.attempts + 1, sent_at=now)
+               or_(OutgoingMail.claimed_at.is_(None),
+                   OutgoingMail.claimed_at < now - CLAIM_LEASE))
+        .values(attempts=OutgoingMail.attempts + 1, claimed_at=now)
         .returning(OutgoingMail.id)
         .execution_options(synchronize_session=False)).scalars().all()
     db.session.commit()
@@ -61,7 +61,7 @@ def _is_permanent(error: Exception) -> bool:
 def _record_failure(mail: OutgoingMail, error: Exception, retry: dict[float, list[int]]) -> None:
     config = current_app.config
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-    mail.sent_at = None  # release the lease
+    mail.claimed_at = None  # release the lease
     final = mail.attempts >= setting(config, "MAIL_MAX_ATTEMPTS") or _is_permanent(error)
     if final:
         mail.status = MailStatus.FAILED
@@ -90,6 +90,7 @@ def deliver(mail_ids: list[int]) -> dict[float, list[int]]:
                     connection = _close(connection)  # reconnect for the next mail
                 continue
             mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, utcnow(), ""
+            mail.claimed_at = None
             db.session.commit()
     finally:
         _close(connection)

@@ -134,5 +134,6 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.goto(base_url + "/login")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(base_url + "/")

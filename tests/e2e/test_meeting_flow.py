@@ -4,15 +4,27 @@ in between; a delegate then finds it. No CSP violation or console error on the w
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PageWatcher, sign_in
 
 pytestmark = pytest.mark.e2e
 
+TITLE = "Phiên họp chuyên đề về đầu tư công"
+
+
+def _navigate(page, click) -> None:
+    """Click something that loads a new page, and wait until it has."""
+    with page.expect_navigation():
+        click()
+
+
+def _open_meeting(page) -> None:
+    _navigate(page, page.get_by_text(TITLE).click)
+
 
 def _step(page, name: str) -> None:
-    page.get_by_role("button", name=name).click()
-    page.wait_for_load_state()
+    _navigate(page, page.get_by_role("button", name=name).click)
 
 
 def test_prepare_approve_publish_and_read(live_server, browser):
@@ -22,41 +34,42 @@ def test_prepare_approve_publish_and_read(live_server, browser):
     base = live_server.url
 
     sign_in(page, base, "thuky")
-    page.get_by_text("Phiên họp chuyên đề về đầu tư công").click()
+    _open_meeting(page)
     agenda = page.locator("ol.agenda li.agenda-item")
-    assert agenda.count() == 2
-    page.get_by_label("Nội dung", exact=True).fill("Báo cáo tiến độ các dự án trọng điểm")
-    page.get_by_label("Số phút").fill("20")
+    expect(agenda).to_have_count(2)
+    add_form = page.locator("form.agenda-add")
+    add_form.get_by_label("Nội dung", exact=True).fill("Báo cáo tiến độ các dự án trọng điểm")
+    add_form.get_by_label("Số phút").fill("20")
     _step(page, "Thêm nội dung")
-    assert agenda.count() == 3
+    expect(agenda).to_have_count(3)
     # Keyboard and touch: move the new last item up with its button.
-    agenda.nth(2).get_by_role("button", name="Chuyển lên").click()
-    page.wait_for_load_state()
-    assert "Báo cáo tiến độ" in agenda.nth(1).inner_text()
+    _navigate(page, agenda.nth(2).get_by_role("button", name="Chuyển lên").click)
+    expect(agenda.nth(1)).to_contain_text("Báo cáo tiến độ")
     # Drag and drop: the first item to the end, saved without reloading the page.
     with page.expect_response(lambda r: r.url.endswith("/agenda/order")) as saved:
-        agenda.nth(0).drag_to(agenda.nth(2))
+        last = agenda.nth(2).bounding_box()
+        agenda.nth(0).drag_to(agenda.nth(2), target_position={"x": 20, "y": last["height"] - 4})
     assert saved.value.ok
     page.reload()
-    assert "Tình hình giải ngân" in agenda.nth(2).inner_text()
+    expect(agenda.nth(2)).to_contain_text("Tình hình giải ngân")
     _step(page, "Trình chủ trì duyệt")
-    assert page.get_by_text("Đã trình chủ trì duyệt.").is_visible()
+    expect(page.get_by_text("Đã trình chủ trì duyệt.")).to_be_visible()
     context.clear_cookies()
 
     sign_in(page, base, "phochutich")
-    page.get_by_text("Phiên họp chuyên đề về đầu tư công").click()
+    _open_meeting(page)
     _step(page, "Duyệt chương trình")
-    assert page.get_by_text("Đã duyệt chương trình họp.").is_visible()
+    expect(page.get_by_text("Đã duyệt chương trình họp.")).to_be_visible()
     context.clear_cookies()
 
     sign_in(page, base, "thuky")
-    page.get_by_text("Phiên họp chuyên đề về đầu tư công").click()
+    _open_meeting(page)
     _step(page, "Phát hành đến thành phần tham dự")
-    assert page.get_by_text("Đã phát hành").first.is_visible()
+    expect(page.get_by_text("Đã phát hành cuộc họp")).to_be_visible()
     context.clear_cookies()
 
     sign_in(page, base, "daibieu03")
-    page.get_by_text("Phiên họp chuyên đề về đầu tư công").click()
-    assert page.get_by_text("Báo cáo tiến độ các dự án trọng điểm").is_visible()
+    _open_meeting(page)
+    expect(page.get_by_text("Báo cáo tiến độ các dự án trọng điểm")).to_be_visible()
     assert watcher.problems == []
     context.close()

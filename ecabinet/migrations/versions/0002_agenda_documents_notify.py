@@ -78,6 +78,7 @@ def upgrade():
     sa.Column('status', sa.Enum('queued', 'sent', 'retrying', 'failed', name='mailstatus', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_outgoing_mails_meeting_id_meetings'), ondelete='CASCADE'),
