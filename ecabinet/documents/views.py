@@ -24,6 +24,8 @@ from ecabinet.documents.permissions import (
 )
 from ecabinet.documents.service import UploadedFile
 from ecabinet.meetings.permissions import can_view_meeting
+from ecabinet.notify import service as notify
+from ecabinet.notify.events import push_live
 
 bp = Blueprint("documents", __name__)
 
@@ -101,7 +103,17 @@ def upload(meeting_id: int):
     report = service.upload_documents(meeting, files, actor=current_user, agenda_item_id=item,
                                       for_units=bool(request.form.get("for_units")))
     _flash_report(report)
+    if report.accepted:
+        _tell_participants(meeting, [a.document for a in report.accepted])
     return _back(meeting_id)
+
+
+def _tell_participants(meeting, documents) -> None:
+    """After publishing, every new document or version is announced to the participants."""
+    if meeting.status.value in ("published", "postponed"):
+        what = ", ".join(f"“{document.title}” (v{document.current.number})"
+                         for document in documents)
+        push_live(notify.meeting_changed(meeting, what, actor=current_user))
 
 
 @bp.post("/documents/<int:document_id>/replace")
@@ -118,6 +130,7 @@ def replace(document_id: int):
         service.replace_document(document, files[0], actor=current_user,
                                  note=request.form.get("note", ""))
         flash(_("Uploaded “%(name)s”.", name=document.current.filename), "success")
+        _tell_participants(meeting_of(document), [document])
     except UploadRefused as refusal:
         flash(_("“%(name)s” was not accepted: %(reason)s", name=refusal.filename,
                 reason=str(refusal.message)), "error")

@@ -110,13 +110,20 @@ def edit(meeting_id: int):
             flash(str(error.message), "error")
         else:
             if changed and meeting.status.value in ("published", "postponed"):
-                push_live(workflow.notify.meeting_changed(meeting, ", ".join(changed),
-                                                          actor=current_user))
+                what = ", ".join(str(CHANGE_LABELS.get(name, name)) for name in changed)
+                push_live(workflow.notify.meeting_changed(meeting, what, actor=current_user))
             flash(_("Meeting saved."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting,
                            body_id=meeting.body_id)
 
+
+CHANGE_LABELS = {
+    "title": _l("title"), "kind": _l("kind of meeting"), "starts_at": _l("start time"),
+    "ends_at": _l("end time"), "place": _l("place"), "description": _l("description"),
+    "confidentiality": _l("confidentiality"), "allow_downloads": _l("downloads"),
+    "attendance": _l("participants"),
+}
 
 STEPS = {
     "submit": (can.can_submit, workflow.submit, _l("Sent to the chair for approval.")),

@@ -29,6 +29,20 @@ if (list) {
     await saveOrder();
   });
 
+  // The up/down buttons move the item in place and save, keeping the keyboard focus.
+  for (const form of list.querySelectorAll("form.move-form")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const item = form.closest("li.agenda-item");
+      const up = form.dataset.direction === "up";
+      const sibling = up ? item.previousElementSibling : item.nextElementSibling;
+      if (!sibling) return;
+      list.insertBefore(item, up ? sibling : sibling.nextElementSibling);
+      form.querySelector("button").focus();
+      await saveOrder();
+    });
+  }
+
   async function saveOrder() {
     const order = [...list.querySelectorAll("li.agenda-item")].map((li) => Number(li.dataset.id));
     const token = document.querySelector('meta[name="csrf-token"]').content;

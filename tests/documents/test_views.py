@@ -211,3 +211,24 @@ def test_confidential_meeting_no_packet_no_download_unless_allowed(world, client
     response = client.get(f"/documents/{document.id}/file?download=1")
     assert response.status_code == 200
     assert re.match(r"attachment", response.headers["Content-Disposition"])
+
+
+def test_new_document_after_publishing_notifies_participants(world, client, auth):
+    from ecabinet.notify.models import Notification
+
+    auth.login("secretariat")
+    _upload(client, world.meeting.id, ("Tờ trình bổ sung.pdf", make_text_pdf(1)))
+    told = db.session.execute(select(Notification).where(Notification.kind == "meeting_changed"))
+    notes = told.scalars().all()
+    assert {n.user_id for n in notes} >= {world.users["member"].id, world.users["chair"].id}
+    assert all("Tờ trình bổ sung" in n.params for n in notes)
+
+
+def test_document_in_a_draft_meeting_notifies_nobody(world, client, auth):
+    from ecabinet.notify.models import Notification
+
+    auth.login("secretariat")
+    world.submitted.status = world.submitted.status.DRAFT
+    db.session.commit()
+    _upload(client, world.submitted.id, ("Dự thảo.pdf", make_text_pdf(1)))
+    assert db.session.execute(select(Notification)).scalars().all() == []

@@ -42,8 +42,10 @@ def test_prepare_approve_publish_and_read(live_server, browser):
     add_form.get_by_label("Số phút").fill("20")
     _step(page, "Thêm nội dung")
     expect(agenda).to_have_count(3)
-    # Keyboard and touch: move the new last item up with its button.
-    _navigate(page, agenda.nth(2).get_by_role("button", name="Chuyển lên").click)
+    # Keyboard and touch: move the new last item up with its button, without a page load.
+    with page.expect_response(lambda r: r.url.endswith("/agenda/order")) as saved:
+        agenda.nth(2).get_by_role("button", name="Chuyển lên").click()
+    assert saved.value.ok
     expect(agenda.nth(1)).to_contain_text("Báo cáo tiến độ")
     # Drag and drop: the first item to the end, saved without reloading the page.
     with page.expect_response(lambda r: r.url.endswith("/agenda/order")) as saved:
