@@ -43,8 +43,22 @@ def _available_mode() -> str:
     return ASYNC_MODE if monkey.is_module_patched("socket") else "threading"
 
 
+def raise_open_file_limit() -> int:
+    """Lift the soft limit on open files to the hard one: each live client holds a socket,
+    and the usual soft limit of 1024 would refuse the thousandth delegate's tablet."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    return soft
+
+
 def run(app, host: str, port: int) -> None:
     """Serve HTTP and websockets on one port with the chosen server."""
     from ecabinet.extensions import socketio
 
+    raise_open_file_limit()
     socketio.run(app, host=host, port=port, log_output=True, allow_unsafe_werkzeug=False)
