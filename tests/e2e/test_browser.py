@@ -74,7 +74,7 @@ def test_server_refuses_socket_handshake_from_a_foreign_origin(live_server):
 @pytest.mark.redis
 def test_notice_through_redis_reaches_the_browser(browser, redis_url, tmp_path):
     """A second process (here: the test) emits through Redis; the server relays it live."""
-    from flask_socketio import SocketIO
+    import socketio
 
     server = LiveServer(tmp_path, redis_url=redis_url).start()
     try:
@@ -82,9 +82,13 @@ def test_notice_through_redis_reaches_the_browser(browser, redis_url, tmp_path):
         sign_in(page, server.url, "daibieu01")
         page.get_by_text("Trình đơn").click()
         page.get_by_text("Đang kết nối").wait_for(timeout=10_000)
-        external = SocketIO(message_queue=redis_url)
-        external.emit("notification", {"text": "Cuộc họp đã được phát hành", "url": "/"},
-                      namespace="/live", to=f"user:{server.user_id('daibieu01')}")
+        external = socketio.RedisManager(redis_url, channel="flask-socketio", write_only=True)
+        try:
+            external.emit("notification", {"text": "Cuộc họp đã được phát hành", "url": "/"},
+                          namespace="/live", room=f"user:{server.user_id('daibieu01')}")
+        finally:
+            external.pubsub.close()
+            external.redis.close()
         page.locator(".toast").get_by_text("Cuộc họp đã được phát hành").wait_for(
             timeout=10_000)
         page.close()
