@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ecabinet.core.permissions import deny
@@ -13,12 +14,20 @@ from ecabinet.meetings.errors import MeetingError
 from ecabinet.meetings.forms import AgendaItemForm, CommentForm
 from ecabinet.meetings.permissions import can_edit_meeting
 from ecabinet.meetings.pickers import fill_agenda_choices, parse_presenter
+from ecabinet.notify import service as notify
+from ecabinet.notify.events import push_live
 
 bp = Blueprint("agenda", __name__)
 
 
 def _back(meeting_id: int):
     return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="agenda"))
+
+
+def _announce(meeting) -> None:
+    """Once published, a changed agenda is news for everyone taking part."""
+    if meeting.status.value in ("published", "postponed"):
+        push_live(notify.meeting_changed(meeting, str(_l("agenda")), actor=current_user))
 
 
 def _editable_item(item_id: int):
@@ -49,6 +58,8 @@ def add(meeting_id: int):
         agenda.add_item(meeting, _item_data(form), actor=current_user)
     except MeetingError as error:
         flash(str(error.message), "error")
+    else:
+        _announce(meeting)
     return _back(meeting_id)
 
 
@@ -66,6 +77,7 @@ def update(item_id: int):
         flash(str(error.message), "error")
     else:
         flash(_("Agenda item saved."), "success")
+        _announce(item.meeting)
     return _back(item.meeting_id)
 
 
@@ -75,8 +87,10 @@ def remove(item_id: int):
     item = _editable_item(item_id)
     meeting_id = item.meeting_id
     if CommentForm().validate_on_submit():
+        meeting = item.meeting
         agenda.remove_item(item, actor=current_user)
         flash(_("Agenda item removed."), "success")
+        _announce(meeting)
     return _back(meeting_id)
 
 
@@ -86,6 +100,7 @@ def move(item_id: int, direction: str):
     item = _editable_item(item_id)
     if CommentForm().validate_on_submit():
         agenda.move(item, -1 if direction == "up" else 1, actor=current_user)
+        _announce(item.meeting)
     return _back(item.meeting_id)
 
 
@@ -103,4 +118,5 @@ def reorder(meeting_id: int):
         agenda.reorder(meeting, order, actor=current_user)
     except MeetingError as error:
         return jsonify(error=error.code, message=str(error.message)), 409
+    _announce(meeting)
     return jsonify(order=[item.id for item in meeting.agenda])

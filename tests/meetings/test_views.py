@@ -100,3 +100,17 @@ def test_wrong_step_for_state_gives_a_message(client, auth, world):
     response = client.post(f"/meetings/{world.meeting.id}/submit",
                            data={"csrf_token": csrf_token(client)})
     assert response.status_code == 403
+
+
+def test_agenda_change_after_publishing_tells_participants(client, auth, world):
+    from sqlalchemy import select
+
+    from ecabinet.notify.models import Notification
+
+    auth.login("secretariat")
+    client.post(f"/meetings/{world.meeting.id}/agenda",
+                data={"title": "Mục bổ sung", "duration_minutes": "10", "presenter": "",
+                      "csrf_token": csrf_token(client)})
+    told = db.session.execute(select(Notification.user_id)
+                              .where(Notification.kind == "meeting_changed")).scalars().all()
+    assert world.users["member"].id in told and world.users["chair"].id in told
