@@ -26,26 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fpdf import FPDF  # noqa: E402
-
+from ecabinet.demo.documents import plain_text_pdf  # noqa: E402
 from ecabinet.documents.packet import AgendaEntry, PacketDocument, build_packet  # noqa: E402
 from ecabinet.documents.pdfcheck import validate_pdf  # noqa: E402
 
 STAMP = ["Nguyễn Văn An · daibieu01 · 25/11/2026 14:30"]
 CEILINGS = {"packet_300p_s": 0.25, "packet_1200p_s": 1.0, "check_300p_s": 1.0}
-
-
-def text_pdf(pages: int, title: str) -> bytes:
-    """A text document like an uploaded report: a heading and 40 lines on each page."""
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for number in range(1, pages + 1):
-        pdf.add_page()
-        pdf.text(20, 20, f"{title} - page {number}")
-        for line in range(40):
-            pdf.text(20, 30 + line * 6,
-                     f"Line {line} of the meeting document, page {number}, a few more words.")
-    return bytes(pdf.output())
 
 
 def agenda(documents: list[bytes]) -> list[AgendaEntry]:
@@ -76,9 +62,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
 
-    documents = [text_pdf(30, f"Document {n + 1}") for n in range(40)]
+    documents = [plain_text_pdf(30, f"Document {n + 1}") for n in range(40)]
     items_300, items_1200 = agenda(documents[:10]), agenda(documents)
-    upload = text_pdf(300, "Upload")
+    upload = plain_text_pdf(300, "Upload")
 
     def check() -> None:
         assert validate_pdf(upload).page_count == 300

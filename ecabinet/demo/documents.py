@@ -40,3 +40,19 @@ def make_pdf(title: str, sections: list[str], pages_per_section: int = 2) -> byt
                 pdf.add_page()
             pdf.multi_cell(0, 7, "\n".join([PARAGRAPH] * 5), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def plain_text_pdf(pages: int, title: str = "Document") -> bytes:
+    """A text PDF like a typical uploaded report: one heading and 40 lines a page.
+
+    Built-in Helvetica only, so it needs no font file: for benchmarks and tests.
+    """
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.text(20, 20, f"{title} - page {number}")
+        for line in range(40):
+            pdf.text(20, 30 + line * 6,
+                     f"Line {line} of the meeting document, page {number}, a few more words.")
+    return bytes(pdf.output())

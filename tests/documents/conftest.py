@@ -12,7 +12,8 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
-from fpdf import FPDF
+
+from ecabinet.demo.documents import plain_text_pdf
 
 
 def assemble(objects: dict[int, bytes], *, root: int = 1, trailer: bytes = b"",
@@ -53,17 +54,7 @@ def one_page(catalog_extra: bytes = b"", page_extra: bytes = b"",
     return assemble(objects)
 
 
-def make_text_pdf(pages: int, title: str = "Document") -> bytes:
-    """A text PDF like a typical uploaded report: one heading and 40 lines a page."""
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for number in range(1, pages + 1):
-        pdf.add_page()
-        pdf.text(20, 20, f"{title} - page {number}")
-        for line in range(40):
-            pdf.text(20, 30 + line * 6,
-                     f"Line {line} of the meeting document, page {number}, a few more words.")
-    return bytes(pdf.output())
+make_text_pdf = plain_text_pdf
 
 
 def _tool(name: str) -> str:
