@@ -13,7 +13,6 @@ import io
 import unicodedata
 from dataclasses import dataclass, replace
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -35,6 +34,7 @@ from .errors import (
     TimestampError,
 )
 from .fields import FieldBox, FieldSlot
+from .pdfio import open_pdf, to_asn1
 from .signers import Signer
 from .stamps import IssueStamp, SealStamp, SignerStamp, Stamp, stamp_style
 
@@ -74,18 +74,8 @@ class SignRequest:
     """The signing time to record; ``None`` is now (tests fix it)."""
 
 
-def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
 def _open(pdf: bytes) -> IncrementalPdfFileWriter:
-    if not pdf.lstrip()[:5] == b"%PDF-":
-        raise NotAPdfError("the input does not start with %PDF-")
-    try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        writer.root  # noqa: B018 - force the catalog to load
-    except (PdfError, ValueError, KeyError, IndexError) as exc:
-        raise NotAPdfError(f"the PDF cannot be read: {exc}") from exc
+    writer = open_pdf(pdf, IncrementalPdfFileWriter)
     if writer.prev.encrypted:
         raise NotAPdfError("encrypted PDFs are not supported")
     return writer
@@ -151,7 +141,7 @@ def _validation_context(request: SignRequest, when: dt.datetime) -> ValidationCo
     if not request.trust_roots:
         raise RevocationError("revocation data (B-LT) needs the trust roots of the chain")
     return ValidationContext(
-        trust_roots=[_to_asn1(c) for c in request.trust_roots],
+        trust_roots=[to_asn1(c) for c in request.trust_roots],
         allow_fetching=True,
         revocation_mode="hard-fail",
         moment=when,

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pkcs12 as asn1_pkcs12
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -24,6 +23,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .errors import KeyFileError, TokenError, WrongPassphraseError
+from .pdfio import to_asn1
 
 __all__ = [
     "Pkcs11Config",
@@ -48,10 +48,6 @@ class Signer:
         """``rsa`` or ``ecdsa``: ECDSA makes pyHanko raise the PDF version to 2.0."""
         return "ecdsa" if isinstance(self.certificate.public_key(), ec.EllipticCurvePublicKey) \
             else "rsa"
-
-
-def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
 class _CachedKeySigner(pyhanko_signers.SimpleSigner):
@@ -93,7 +89,7 @@ def load_pkcs12(data: bytes, passphrase: bytes | None) -> Signer:
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise KeyFileError("only RSA and ECDSA keys are supported")
     registry = SimpleCertificateStore()
-    registry.register_multiple([_to_asn1(c) for c in extra])
+    registry.register_multiple([to_asn1(c) for c in extra])
     private_der = key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -101,7 +97,7 @@ def load_pkcs12(data: bytes, passphrase: bytes | None) -> Signer:
     )
     cms_signer = _CachedKeySigner(
         key,
-        signing_cert=_to_asn1(cert),
+        signing_cert=to_asn1(cert),
         signing_key=asn1_keys.PrivateKeyInfo.load(private_der),
         cert_registry=registry,
     )

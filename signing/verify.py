@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,7 +16,6 @@ from enum import StrEnum
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -31,7 +29,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
-from .errors import NotAPdfError
+from .pdfio import open_pdf, to_asn1
 
 __all__ = ["Change", "Level", "SignatureReport", "VerifyReport", "verify_pdf"]
 
@@ -112,21 +110,6 @@ class VerifyReport:
     def ok(self) -> bool:
         """True when there is at least one signature and every one is ok."""
         return bool(self.signatures) and all(s.ok for s in self.signatures)
-
-
-def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-def _read(pdf: bytes) -> PdfFileReader:
-    if not pdf.lstrip()[:5] == b"%PDF-":
-        raise NotAPdfError("the input does not start with %PDF-")
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        reader.root  # noqa: B018 - force the catalog to load
-    except (PdfError, ValueError, KeyError, IndexError) as exc:
-        raise NotAPdfError(f"the PDF cannot be read: {exc}") from exc
-    return reader
 
 
 def _context(
@@ -285,6 +268,6 @@ def verify_pdf(
 
     :raises NotAPdfError: the input is not a readable PDF.
     """
-    reader = _read(pdf)
-    roots = [_to_asn1(c) for c in trust_roots]
+    reader = open_pdf(pdf, PdfFileReader)
+    roots = [to_asn1(c) for c in trust_roots]
     return asyncio.run(_verify(reader, roots, moment))

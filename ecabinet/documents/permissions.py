@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ecabinet.accounts.models import RoleKind
 from ecabinet.documents.models import Document
-from ecabinet.extensions import db
+from ecabinet.meetings import service as meetings
 from ecabinet.meetings.models import Confidentiality, Meeting, MeetingStatus
 from ecabinet.meetings.permissions import (
     VISIBLE_TO_PARTICIPANTS,
@@ -19,9 +19,9 @@ def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated)
 
 
-def meeting_of(document: Document) -> Meeting | None:
-    """The document's meeting, from the session's identity map when already loaded."""
-    return db.session.get(Meeting, document.meeting_id)
+def meeting_of(document: Document) -> Meeting:
+    """The document's meeting, through the meetings package's own loader."""
+    return meetings.get_meeting(document.meeting_id)
 
 
 def is_invited_clerk(meeting: Meeting, user) -> bool:
