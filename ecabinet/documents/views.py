@@ -23,6 +23,7 @@ from ecabinet.documents.permissions import (
     meeting_of,
 )
 from ecabinet.documents.service import UploadedFile
+from ecabinet.meetings.panels import register_panel
 from ecabinet.meetings.permissions import can_view_meeting
 from ecabinet.notify import service as notify
 from ecabinet.notify.events import push_live
@@ -36,6 +37,10 @@ def meeting_documents_context(meeting, user) -> dict:
     return {"meeting": meeting, "doc_entries": service.documents_for(meeting, user),
             "can_manage": manage, "readers": service.readers_of(meeting) if manage else None,
             "upload_form": upload_form(meeting) if manage else None}
+
+
+register_panel("documents", "documents/_meeting_documents.html", meeting_documents_context,
+               order=20)
 
 
 @bp.app_template_global()

@@ -11,17 +11,16 @@ from flask_login import current_user, login_required
 
 from ecabinet.core.permissions import deny
 from ecabinet.core.timeutil import LOCAL_ZONE, to_local
-from ecabinet.documents.views import meeting_documents_context
 from ecabinet.meetings import agenda, service, workflow
 from ecabinet.meetings import permissions as can
 from ecabinet.meetings.errors import MeetingError
 from ecabinet.meetings.forms import AgendaItemForm, CommentForm, MeetingForm
 from ecabinet.meetings.labels import participant_label, status_label
 from ecabinet.meetings.models import Confidentiality, MeetingKind
+from ecabinet.meetings.panels import render_panels
 from ecabinet.meetings.pickers import fill_agenda_choices, fill_meeting_choices
 from ecabinet.meetings.service import Attendance, MeetingData
 from ecabinet.notify.events import push_live
-from ecabinet.notify.views import mail_status_context
 
 bp = Blueprint("meetings", __name__)
 
@@ -64,11 +63,10 @@ def home():
 def detail(meeting_id: int):
     meeting = service.get_meeting_for(meeting_id, current_user)
     item_form = fill_agenda_choices(AgendaItemForm(), meeting)
-    context = {**meeting_documents_context(meeting, current_user),
-               **mail_status_context(meeting), "meeting": meeting}
-    return render_template("meetings/detail.html", can=can, agenda=agenda,
+    return render_template("meetings/detail.html", can=can, agenda=agenda, meeting=meeting,
                            my_role=can.participant_role(meeting, current_user),
-                           item_form=item_form, comment_form=CommentForm(), **context)
+                           panels=render_panels(meeting, current_user),
+                           item_form=item_form, comment_form=CommentForm())
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ from ecabinet.audit import service as audit
 from ecabinet.core.errors import EcabinetError
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
-from ecabinet.meetings.models import Meeting, ParticipantRole
+from ecabinet.meetings.models import Meeting, MeetingStatus, ParticipantRole
 from ecabinet.notify import compose
 from ecabinet.notify.models import MailStatus, Notification, OutgoingMail
 from ecabinet.notify.queue import enqueue_mails
@@ -146,6 +146,9 @@ def _url(meeting: Meeting) -> str:
     return f"/meetings/{meeting.id}"
 
 
+ANNOUNCED_STATES = frozenset({MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED})
+
+
 # --- meeting events (called by meetings.service after its own commit) -------------------------
 
 def meeting_submitted(meeting: Meeting, *, actor: User | None) -> list[Notification]:
@@ -171,6 +174,17 @@ def meeting_published(meeting: Meeting, *, actor: User | None) -> list[Notificat
     """Invite every participant and the clerks of invited units, with a calendar REQUEST."""
     return _send(_everyone(meeting), "meeting_published", _meeting_params(meeting),
                  _url(meeting), meeting, mail=True, method="REQUEST")
+
+
+def announce_change(meeting: Meeting, what: str, *, actor: User | None) -> list[Notification]:
+    """The one rule for changes: news for the participants only once the meeting is public.
+
+    Every feature that changes a meeting (details, agenda, documents) calls this after its own
+    commit, with `what` naming the change in words; before publishing it announces nothing.
+    """
+    if meeting.status not in ANNOUNCED_STATES or not what:
+        return []
+    return meeting_changed(meeting, what, actor=actor)
 
 
 def meeting_changed(meeting: Meeting, what: str, *, actor: User | None) -> list[Notification]:

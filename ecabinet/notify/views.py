@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ecabinet.core.permissions import deny
 from ecabinet.meetings import service as meetings
+from ecabinet.meetings.panels import register_panel
 from ecabinet.notify import service
 from ecabinet.notify.messages import render
 from ecabinet.notify.permissions import can_manage_mail
@@ -27,12 +28,15 @@ def _nav():
             "notification_text": render}
 
 
-def mail_status_context(meeting) -> dict:
-    """Variables for templates/notify/_mail_status.html on the meeting page (secretariat only)."""
-    if not can_manage_mail(meeting, current_user):
-        return {"mail_status": None, "failed_mails": []}
+def mail_status_context(meeting, user) -> dict | None:
+    """The meeting page's mail panel (templates/notify/_mail_status.html): secretariat only."""
+    if not can_manage_mail(meeting, user):
+        return None
     return {"mail_status": service.mail_status_for(meeting),
             "failed_mails": service.failed_mails(meeting)}
+
+
+register_panel("mail-status", "notify/_mail_status.html", mail_status_context, order=80)
 
 
 @bp.get("/notifications")
