@@ -159,6 +159,10 @@ class World:
     item: object = None
     submitted: object = None
     """Another meeting of the province, waiting for the chair's approval."""
+    draft: object = None
+    """A draft with one agenda item, ready to be submitted."""
+    approved: object = None
+    """An approved meeting, ready to be published."""
 
 
 def build_world() -> World:
@@ -212,6 +216,20 @@ def build_world() -> World:
         {world.users["chair"].id: ParticipantRole.CHAIR,
          world.users["member"].id: ParticipantRole.DELEGATE},
         actor=None, status=MeetingStatus.SUBMITTED)
+    for name, status in (("draft", MeetingStatus.DRAFT), ("approved", MeetingStatus.APPROVED)):
+        meeting = meetings.create_meeting(
+            meetings.MeetingData(body_id=province.id, title=f"Phiên họp ({name})",
+                                 kind=MeetingKind.REGULAR, starts_at=start + timedelta(days=14),
+                                 ends_at=start + timedelta(days=14, hours=2)),
+            {world.users["chair"].id: ParticipantRole.CHAIR,
+             world.users["member"].id: ParticipantRole.DELEGATE},
+            actor=None)
+        agenda.add_item(meeting, agenda.ItemData("Mục duy nhất", 20), actor=None)
+        meeting.status = status
+        setattr(world, name, meeting)
+    from ecabinet.extensions import db
+
+    db.session.commit()
     return world
 
 

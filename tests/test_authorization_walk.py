@@ -44,8 +44,12 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "meetings.detail": {"GET": MEETING},
     "meetings.new": {"GET": SECRETARIAT, "POST": SECRETARIAT},
     "meetings.edit": {"GET": SECRETARIAT, "POST": SECRETARIAT},
-    "meetings.transition": {"POST": SECRETARIAT},  # sampled with step=postpone
+    "meetings.submit": {"POST": SECRETARIAT},  # on the draft
+    "meetings.approve": {"POST": CHAIR},  # on the submitted meeting
     "meetings.return_to_draft": {"POST": CHAIR},  # on the submitted meeting
+    "meetings.publish": {"POST": SECRETARIAT},  # on the approved meeting
+    "meetings.postpone": {"POST": SECRETARIAT},
+    "meetings.cancel": {"POST": SECRETARIAT},
     "agenda.add": {"POST": SECRETARIAT},
     "agenda.update": {"POST": SECRETARIAT},
     "agenda.remove": {"POST": SECRETARIAT},
@@ -62,8 +66,14 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "notify.mark_read": {"POST": SIGNED_IN},
     "notify.retry_mails": {"POST": SECRETARIAT},
 }
-# Endpoints tried on the meeting that waits for approval rather than the published one.
-ON_SUBMITTED = {"meetings.return_to_draft"}
+# Workflow steps are tried on a meeting in the state the step starts from; the rest on the
+# published meeting. Who may see that meeting is told 403 when refused, everyone else 404.
+ON_MEETING = {"meetings.submit": "draft", "meetings.approve": "submitted",
+              "meetings.return_to_draft": "submitted", "meetings.publish": "approved"}
+SEES = {"meeting": MEETING, "submitted": frozenset({"secretariat", "chair"}),
+        "draft": frozenset({"secretariat", "chair"}),
+        "approved": frozenset({"secretariat", "chair"})}
+OBJECT_ARGS = {"meeting_id", "item_id", "document_id"}
 
 SOCKET_EVENTS: dict[str, frozenset] = {
     "connect": SIGNED_IN,
@@ -73,7 +83,7 @@ SOCKET_EVENTS: dict[str, frozenset] = {
 
 
 def _url_args(world, endpoint: str) -> dict:
-    meeting = world.submitted if endpoint in ON_SUBMITTED else world.meeting
+    meeting = getattr(world, ON_MEETING.get(endpoint, "meeting"))
     return {"filename": "css/app.css", "user_id": world.users["clerk"].id,
             "unit_id": world.units["department"].id, "meeting_id": meeting.id,
             "item_id": world.item.id, "step": "postpone", "direction": "up",
@@ -115,14 +125,16 @@ def test_route_access(app, client, auth, endpoint, method, role, allowed):
     response = client.open(url, method=method, data=data)
     response.close()  # static files are streamed from an open file
     location = response.headers.get("Location", "")
-    refused = response.status_code in (401, 403) or "/login?next=" in location
+    refused = response.status_code in (401, 403, 404) or "/login?next=" in location
     if allowed:
         assert not refused, f"{role} was refused {method} {url}: {response.status_code}"
         assert response.status_code < 500
     else:
         assert refused, f"{role} was let through {method} {url}: {response.status_code}"
-        expected = 302 if role == "anonymous" else 403
-        assert response.status_code == expected
+        hidden = (OBJECT_ARGS & set(rule.arguments)
+                  and role not in SEES[ON_MEETING.get(endpoint, "meeting")])
+        expected = 302 if role == "anonymous" else 404 if hidden else 403
+        assert response.status_code == expected, f"{role} {method} {url}"
 
 
 SOCKET_CASES = [(event, role, role in allowed) for event, allowed in sorted(SOCKET_EVENTS.items())

@@ -189,6 +189,55 @@ def list_users(*, search: str = "", unit_id: int | None = None) -> list[User]:
     return list(db.session.execute(query).scalars())
 
 
+def get_users(user_ids: Iterable[int]) -> dict[int, User]:
+    """The users with these ids (missing ids are simply absent), for other features."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+
+
+def get_units(unit_ids: Iterable[int]) -> dict[int, Unit]:
+    """The units with these ids (missing ids are simply absent)."""
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.execute(select(Unit).where(Unit.id.in_(ids))).scalars()}
+
+
+def users_with_role(role: RoleKind, unit_ids: int | Iterable[int] | None = None) -> list[User]:
+    """Active users holding `role` (in one unit or any of several), each once, by name."""
+    query = (select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+             .where(RoleAssignment.role == role, User.is_active.is_(True))
+             .order_by(User.full_name))
+    if isinstance(unit_ids, int):
+        query = query.where(RoleAssignment.unit_id == unit_ids)
+    elif unit_ids is not None:
+        query = query.where(RoleAssignment.unit_id.in_(set(unit_ids)))
+    return list(db.session.execute(query).unique().scalars())
+
+
+def role_holders(role: RoleKind, unit_ids: Iterable[int]) -> list[tuple[User, int]]:
+    """(user, unit id) for every active holder of `role` in these units: a clerk of two
+    invited units is listed for each, so mail goes out on behalf of the right unit."""
+    ids = set(unit_ids)
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(User, RoleAssignment.unit_id)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == role, RoleAssignment.unit_id.in_(ids),
+               User.is_active.is_(True))
+        .order_by(User.id))
+    return [(user, unit_id) for user, unit_id in rows]
+
+
+def active_users() -> list[User]:
+    """Everyone who can sign in, by name (the guest picker)."""
+    return list(db.session.execute(
+        select(User).where(User.is_active.is_(True)).order_by(User.full_name)).scalars())
+
+
 def _check_username(username: str, user: User | None = None) -> str:
     username = username.strip().lower()
     if not username or not set(username) <= USERNAME_ALLOWED or len(username) > 64:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ecabinet.accounts.models import RoleKind
 from ecabinet.documents.models import Document
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.models import Confidentiality, Meeting, MeetingStatus
 from ecabinet.meetings.permissions import (
-    VISIBLE_TO_PARTICIPANTS,
+    can_view_as_participant,
     can_view_meeting,
+    is_invited_clerk,
     is_secretariat_of,
 )
 
@@ -24,22 +24,15 @@ def meeting_of(document: Document) -> Meeting:
     return meetings.get_meeting(document.meeting_id)
 
 
-def is_invited_clerk(meeting: Meeting, user) -> bool:
-    """A clerk (văn thư) of a unit invited to the meeting, once it was published."""
-    if not _signed_in(user) or meeting.status not in VISIBLE_TO_PARTICIPANTS:
-        return False
-    clerk_units = user.unit_ids_for(RoleKind.CLERK)
-    return any(invited.unit_id in clerk_units for invited in meeting.invited_units)
-
-
 def can_manage_documents(meeting: Meeting, user) -> bool:
     """Upload, replace, remove: the body's secretariat, until the meeting is over."""
     return is_secretariat_of(meeting, user) and meeting.status not in CLOSED
 
 
 def can_list_documents(meeting: Meeting, user) -> bool:
-    """See the meeting's document list: whoever sees the meeting, or an invited unit's clerk."""
-    return can_view_meeting(meeting, user) or is_invited_clerk(meeting, user)
+    """See the meeting's document list: whoever sees the meeting (invited clerks included,
+    who are shown the documents marked for units)."""
+    return can_view_meeting(meeting, user)
 
 
 def can_view_document(document: Document, user) -> bool:
@@ -56,7 +49,7 @@ def can_view_document(document: Document, user) -> bool:
         return True
     if document.removed_at is not None:
         return False
-    if can_view_meeting(meeting, user):
+    if can_view_as_participant(meeting, user):
         return True
     return document.for_units and is_invited_clerk(meeting, user)
 

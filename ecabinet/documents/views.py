@@ -11,10 +11,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ecabinet.core.permissions import deny
 from ecabinet.documents import service
 from ecabinet.documents.errors import UploadRefused, WrongState
 from ecabinet.documents.forms import upload_form
+from ecabinet.documents.loaders import load_document, load_documents_meeting
 from ecabinet.documents.permissions import (
     can_download_document,
     can_download_packet,
@@ -47,6 +47,15 @@ register_panel("documents", "documents/_meeting_documents.html", meeting_documen
 def documents_downloads_allowed(meeting) -> bool:
     """Whether the partial offers download links and the packet (confidential: no)."""
     return downloads_allowed(meeting)
+
+
+def _manages(document, user) -> bool:
+    return can_manage_documents(meeting_of(document), user)
+
+
+def _downloads(document, user) -> bool:
+    """Download as a file (not only read in the browser); the reading right was checked."""
+    return downloads_allowed(meeting_of(document))
 
 
 def _back(meeting_id: int):
@@ -89,7 +98,7 @@ def _pdf_response(copy, *, attachment: bool):
 @bp.get("/meetings/<int:meeting_id>/documents")
 @login_required
 def index(meeting_id: int):
-    meeting = service.get_meeting_for_documents(meeting_id, current_user)
+    meeting = load_documents_meeting(meeting_id)
     return render_template("documents/index.html",
                            **meeting_documents_context(meeting, current_user))
 
@@ -97,9 +106,7 @@ def index(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/documents")
 @login_required
 def upload(meeting_id: int):
-    meeting = service.get_meeting_for_documents(meeting_id, current_user)
-    if not can_manage_documents(meeting, current_user):
-        deny("documents.upload", meeting_id=meeting_id)
+    meeting = load_documents_meeting(meeting_id, can_manage_documents, what="documents.upload")
     files = _uploads("files")
     if not files:
         flash(_("Choose at least one file to upload."), "error")
@@ -124,9 +131,7 @@ def _tell_participants(meeting, documents) -> None:
 @bp.post("/documents/<int:document_id>/replace")
 @login_required
 def replace(document_id: int):
-    document = service.get_document(document_id)
-    if not can_manage_documents(meeting_of(document), current_user):
-        deny("documents.replace", document_id=document_id)
+    document = load_document(document_id, _manages, what="documents.replace")
     files = _uploads("file")
     if not files:
         flash(_("Choose the file of the new version."), "error")
@@ -145,9 +150,7 @@ def replace(document_id: int):
 @bp.post("/documents/<int:document_id>/remove")
 @login_required
 def remove(document_id: int):
-    document = service.get_document(document_id)
-    if not can_manage_documents(meeting_of(document), current_user):
-        deny("documents.remove", document_id=document_id)
+    document = load_document(document_id, _manages, what="documents.remove")
     try:
         service.remove_document(document, actor=current_user)
         flash(_("The document was removed."), "success")
@@ -159,7 +162,7 @@ def remove(document_id: int):
 @bp.get("/documents/<int:document_id>")
 @login_required
 def viewer(document_id: int):
-    document = service.get_document_for(document_id, current_user)
+    document = load_document(document_id)
     service.record_open(document, current_user)
     meeting = meeting_of(document)
     return render_template("documents/viewer.html", document=document, meeting=meeting,
@@ -170,19 +173,16 @@ def viewer(document_id: int):
 @bp.get("/documents/<int:document_id>/file")
 @login_required
 def file(document_id: int):
-    document = service.get_document_for(document_id, current_user)
     attachment = request.args.get("download") == "1"
-    if attachment and not can_download_document(document, current_user):
-        deny("documents.file", document_id=document_id, download=True)
+    document = load_document(document_id, _downloads if attachment else None,
+                             what="documents.file")
     return _pdf_response(service.reader_copy(document, current_user), attachment=attachment)
 
 
 @bp.get("/meetings/<int:meeting_id>/packet")
 @login_required
 def packet(meeting_id: int):
-    meeting = service.get_meeting_for_documents(meeting_id, current_user)
-    if not can_download_packet(meeting, current_user):
-        deny("documents.packet", meeting_id=meeting_id)
+    meeting = load_documents_meeting(meeting_id, can_download_packet, what="documents.packet")
     if not service.documents_for(meeting, current_user):
         abort(404)
     data = service.meeting_packet(meeting, current_user)

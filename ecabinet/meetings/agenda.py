@@ -13,7 +13,7 @@ from ecabinet.extensions import db
 from ecabinet.meetings.errors import InvalidMeeting, WrongState
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import AgendaItem, Meeting
-from ecabinet.meetings.permissions import EDITABLE
+from ecabinet.meetings.states import EDITABLE
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,20 @@ def add_item(meeting: Meeting, data: ItemData, *, actor: User) -> AgendaItem:
     return item
 
 
-def update_item(item: AgendaItem, data: ItemData, *, actor: User) -> AgendaItem:
+def update_item(item: AgendaItem, data: ItemData, *, actor: User) -> list[str]:
+    """Change an item; return the names of the fields that changed (none: nothing written)."""
     _editable(item.meeting)
     _check(data)
     changes = {k: v for k, v in vars(data).items() if getattr(item, k) != v}
+    if not changes:
+        return []
     for key, value in changes.items():
         setattr(item, key, value)
     item.meeting.revision += 1
     audit.record("agenda.updated", actor=actor, object_type="agenda_item", object_id=item.id,
                  details=changes)
     db.session.commit()
-    return item
+    return list(changes)
 
 
 def remove_item(item: AgendaItem, *, actor: User) -> None:
@@ -84,13 +87,18 @@ def remove_item(item: AgendaItem, *, actor: User) -> None:
     db.session.commit()
 
 
-def reorder(meeting: Meeting, item_ids: list[int], *, actor: User) -> None:
-    """Put the items in the given order; the list must name each item exactly once."""
+def reorder(meeting: Meeting, item_ids: list[int], *, actor: User) -> bool:
+    """Put the items in the given order; the list must name each item exactly once.
+
+    Return whether the order changed: the same order again writes and announces nothing.
+    """
     _editable(meeting)
     by_id = {item.id: item for item in meeting.agenda}
     if sorted(item_ids) != sorted(by_id):
         raise InvalidMeeting(_l("The new order must list every agenda item once. Reload the "
                                 "page: the agenda was changed meanwhile."))
+    if item_ids == [item.id for item in meeting.agenda]:
+        return False
     for position, item_id in enumerate(item_ids):
         by_id[item_id].position = position
     meeting.revision += 1
@@ -98,15 +106,16 @@ def reorder(meeting: Meeting, item_ids: list[int], *, actor: User) -> None:
                  details={"order": item_ids})
     db.session.commit()
     db.session.refresh(meeting)
+    return True
 
 
-def move(item: AgendaItem, step: int, *, actor: User) -> None:
+def move(item: AgendaItem, step: int, *, actor: User) -> bool:
     """Move an item one place up (-1) or down (+1): the buttons for keyboard and touch."""
     order = [i.id for i in item.meeting.agenda]
     index = order.index(item.id)
     target = min(max(index + step, 0), len(order) - 1)
     order.insert(target, order.pop(index))
-    reorder(item.meeting, order, actor=actor)
+    return reorder(item.meeting, order, actor=actor)
 
 
 def planned_minutes(meeting: Meeting) -> int:

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ecabinet.core.permissions import deny
-from ecabinet.meetings import agenda, service
+from ecabinet.meetings import agenda
 from ecabinet.meetings.agenda import ItemData
 from ecabinet.meetings.errors import MeetingError
 from ecabinet.meetings.forms import AgendaItemForm, CommentForm
+from ecabinet.meetings.loaders import load_agenda_item, load_meeting
+from ecabinet.meetings.models import AgendaItem
 from ecabinet.meetings.permissions import can_edit_meeting
 from ecabinet.meetings.pickers import fill_agenda_choices, parse_presenter
 from ecabinet.notify import service as notify
@@ -24,17 +25,26 @@ def _back(meeting_id: int):
     return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="agenda"))
 
 
-def _announce(meeting) -> None:
-    """Once published, a changed agenda is news for everyone taking part."""
-    if meeting.status.value in ("published", "postponed"):
-        push_live(notify.meeting_changed(meeting, str(_l("agenda")), actor=current_user))
+def _announce(meeting, changed: bool = True) -> None:
+    """Tell participants about a real change; `announce_change` knows whether it is news."""
+    if changed:
+        push_live(notify.announce_change(meeting, str(_l("agenda")), actor=current_user))
 
 
-def _editable_item(item_id: int):
-    item = agenda.get_item(item_id)
-    if not can_edit_meeting(item.meeting, current_user):
-        deny("agenda.item", item=item_id)
-    return item
+def item_form(item: AgendaItem) -> AgendaItemForm:
+    """The edit form of one item, its fields prefixed so that every item has its own."""
+    form = fill_agenda_choices(AgendaItemForm(prefix=f"item{item.id}"), item.meeting)
+    if not form.is_submitted():
+        form.title.data = item.title
+        form.duration_minutes.data = item.duration_minutes
+        form.needs_vote.data = item.needs_vote
+        form.presenter.data = (f"u{item.presenter_user_id}" if item.presenter_user_id else
+                               f"o{item.presenter_unit_id}" if item.presenter_unit_id else "")
+    return form
+
+
+def _editable(item_id: int, what: str) -> AgendaItem:
+    return load_agenda_item(item_id, can_edit_meeting, what=what)
 
 
 def _item_data(form: AgendaItemForm) -> ItemData:
@@ -44,15 +54,17 @@ def _item_data(form: AgendaItemForm) -> ItemData:
                     needs_vote=form.needs_vote.data)
 
 
+def _form_errors(form) -> str:
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
 @bp.post("/meetings/<int:meeting_id>/agenda")
 @login_required
 def add(meeting_id: int):
-    meeting = service.get_meeting(meeting_id)
-    if not can_edit_meeting(meeting, current_user):
-        deny("agenda.add", meeting=meeting_id)
+    meeting = load_meeting(meeting_id, can_edit_meeting, what="agenda.add")
     form = fill_agenda_choices(AgendaItemForm(), meeting)
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(_form_errors(form), "error")
         return _back(meeting_id)
     try:
         agenda.add_item(meeting, _item_data(form), actor=current_user)
@@ -66,41 +78,48 @@ def add(meeting_id: int):
 @bp.post("/agenda/<int:item_id>")
 @login_required
 def update(item_id: int):
-    item = _editable_item(item_id)
-    form = fill_agenda_choices(AgendaItemForm(), item.meeting)
+    item = _editable(item_id, "agenda.update")
+    form = item_form(item)
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(_form_errors(form), "error")
         return _back(item.meeting_id)
     try:
-        agenda.update_item(item, _item_data(form), actor=current_user)
+        changed = agenda.update_item(item, _item_data(form), actor=current_user)
     except MeetingError as error:
         flash(str(error.message), "error")
     else:
-        flash(_("Agenda item saved."), "success")
-        _announce(item.meeting)
+        flash(_("Agenda item saved.") if changed else _("Nothing was changed."), "success")
+        _announce(item.meeting, bool(changed))
     return _back(item.meeting_id)
 
 
 @bp.post("/agenda/<int:item_id>/remove")
 @login_required
 def remove(item_id: int):
-    item = _editable_item(item_id)
-    meeting_id = item.meeting_id
+    item = _editable(item_id, "agenda.remove")
+    meeting = item.meeting
     if CommentForm().validate_on_submit():
-        meeting = item.meeting
-        agenda.remove_item(item, actor=current_user)
-        flash(_("Agenda item removed."), "success")
-        _announce(meeting)
-    return _back(meeting_id)
+        try:
+            agenda.remove_item(item, actor=current_user)
+        except MeetingError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Agenda item removed."), "success")
+            _announce(meeting)
+    return _back(meeting.id)
 
 
 @bp.post("/agenda/<int:item_id>/<any(up, down):direction>")
 @login_required
 def move(item_id: int, direction: str):
-    item = _editable_item(item_id)
+    item = _editable(item_id, "agenda.move")
     if CommentForm().validate_on_submit():
-        agenda.move(item, -1 if direction == "up" else 1, actor=current_user)
-        _announce(item.meeting)
+        try:
+            moved = agenda.move(item, -1 if direction == "up" else 1, actor=current_user)
+        except MeetingError as error:
+            flash(str(error.message), "error")
+        else:
+            _announce(item.meeting, moved)
     return _back(item.meeting_id)
 
 
@@ -108,15 +127,13 @@ def move(item_id: int, direction: str):
 @login_required
 def reorder(meeting_id: int):
     """Save a new order sent by the drag-and-drop script as JSON {"order": [ids]}."""
-    meeting = service.get_meeting(meeting_id)
-    if not can_edit_meeting(meeting, current_user):
-        deny("agenda.reorder", meeting=meeting_id)
+    meeting = load_meeting(meeting_id, can_edit_meeting, what="agenda.reorder")
     order = (request.get_json(silent=True) or {}).get("order")
     if not isinstance(order, list) or not all(isinstance(i, int) for i in order):
         abort(400)
     try:
-        agenda.reorder(meeting, order, actor=current_user)
+        moved = agenda.reorder(meeting, order, actor=current_user)
     except MeetingError as error:
         return jsonify(error=error.code, message=str(error.message)), 409
-    _announce(meeting)
+    _announce(meeting, moved)
     return jsonify(order=[item.id for item in meeting.agenda])

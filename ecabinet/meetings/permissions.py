@@ -1,13 +1,18 @@
-"""Who may see, prepare, approve and publish a meeting; pure functions that never raise."""
+"""Who may see and act on a meeting: role and relation only; pure functions that never raise.
+
+Whether the meeting's state allows a step is the workflow's business (`workflow.step_possible`),
+so a click in the wrong state is told "the meeting is …", not "access denied".
+"""
 
 from __future__ import annotations
 
 from ecabinet.accounts.models import RoleKind
-from ecabinet.meetings.models import Meeting, MeetingStatus, ParticipantRole
+from ecabinet.meetings.models import Confidentiality, Meeting, MeetingStatus, ParticipantRole
 
-VISIBLE_TO_PARTICIPANTS = {MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED,
-                           MeetingStatus.CANCELLED, MeetingStatus.FINISHED}
-EDITABLE = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED}
+VISIBLE_TO_PARTICIPANTS = frozenset({MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED,
+                                     MeetingStatus.CANCELLED, MeetingStatus.FINISHED})
+# A body's other leaders may stand in for the chosen chair once the agenda was submitted.
+VISIBLE_TO_BODY_CHAIRS = frozenset(MeetingStatus) - {MeetingStatus.DRAFT}
 
 
 def _signed_in(user) -> bool:
@@ -24,24 +29,45 @@ def participant_role(meeting: Meeting, user) -> ParticipantRole | None:
     return next((p.role for p in meeting.participants if p.user_id == user.id), None)
 
 
+def is_chosen_chair(meeting: Meeting, user) -> bool:
+    return participant_role(meeting, user) == ParticipantRole.CHAIR
+
+
 def is_chair_of(meeting: Meeting, user) -> bool:
-    """The meeting's chair, or another leader of its body who may stand in."""
-    return _signed_in(user) and (participant_role(meeting, user) == ParticipantRole.CHAIR
-                                 or user.has_role(RoleKind.CHAIR, meeting.body_id))
+    """The meeting's chair or, for a meeting that is not confidential, another leader of its
+    body who may stand in. A confidential meeting stays with the chosen chair."""
+    if is_chosen_chair(meeting, user):
+        return True
+    return (_signed_in(user) and meeting.confidentiality != Confidentiality.CONFIDENTIAL
+            and user.has_role(RoleKind.CHAIR, meeting.body_id))
+
+
+def is_invited_clerk(meeting: Meeting, user) -> bool:
+    """A clerk (văn thư) of a unit invited to the meeting, once it was published."""
+    if not _signed_in(user) or meeting.status not in VISIBLE_TO_PARTICIPANTS:
+        return False
+    clerk_units = user.unit_ids_for(RoleKind.CLERK)
+    return any(invited.unit_id in clerk_units for invited in meeting.invited_units)
+
+
+def can_view_as_participant(meeting: Meeting, user) -> bool:
+    """See the whole meeting: its secretariat always; its chair in every state (she approves
+    the drafts and lands on them after returning one); a body leader standing in once it was
+    submitted; the secretary once submitted; the other participants once published."""
+    if is_secretariat_of(meeting, user) or is_chosen_chair(meeting, user):
+        return True
+    if is_chair_of(meeting, user) and meeting.status in VISIBLE_TO_BODY_CHAIRS:
+        return True
+    role = participant_role(meeting, user)
+    if role == ParticipantRole.SECRETARY:
+        return meeting.status != MeetingStatus.DRAFT
+    return role is not None and meeting.status in VISIBLE_TO_PARTICIPANTS
 
 
 def can_view_meeting(meeting: Meeting, user) -> bool:
-    """The secretariat sees every state; the chair from submission; others once published."""
-    if is_secretariat_of(meeting, user):
-        return True
-    if is_chair_of(meeting, user) and meeting.status != MeetingStatus.DRAFT:
-        return True
-    role = participant_role(meeting, user)
-    if role is None:
-        return False
-    if role == ParticipantRole.SECRETARY:
-        return meeting.status != MeetingStatus.DRAFT
-    return meeting.status in VISIBLE_TO_PARTICIPANTS
+    """See the meeting's page: participants as above, and the clerks of invited units (who
+    see what the unit may see: the meeting and the documents marked for units)."""
+    return can_view_as_participant(meeting, user) or is_invited_clerk(meeting, user)
 
 
 def can_create_meeting_for(body_id: int, user) -> bool:
@@ -49,27 +75,26 @@ def can_create_meeting_for(body_id: int, user) -> bool:
 
 
 def can_edit_meeting(meeting: Meeting, user) -> bool:
-    return is_secretariat_of(meeting, user) and meeting.status in EDITABLE
+    """Change details, participants and agenda: the body's secretariat."""
+    return is_secretariat_of(meeting, user)
 
 
 def can_submit(meeting: Meeting, user) -> bool:
-    return is_secretariat_of(meeting, user) and meeting.status == MeetingStatus.DRAFT
+    return is_secretariat_of(meeting, user)
 
 
 def can_review(meeting: Meeting, user) -> bool:
-    """Approve or return with a comment: the chair, once the agenda was submitted."""
-    return is_chair_of(meeting, user) and meeting.status == MeetingStatus.SUBMITTED
+    """Approve or return with a comment: the chair (or a leader standing in)."""
+    return is_chair_of(meeting, user)
 
 
 def can_publish(meeting: Meeting, user) -> bool:
-    return is_secretariat_of(meeting, user) and meeting.status in (
-        MeetingStatus.APPROVED, MeetingStatus.POSTPONED)
+    return is_secretariat_of(meeting, user)
 
 
 def can_postpone(meeting: Meeting, user) -> bool:
-    return is_secretariat_of(meeting, user) and meeting.status == MeetingStatus.PUBLISHED
+    return is_secretariat_of(meeting, user)
 
 
 def can_cancel(meeting: Meeting, user) -> bool:
-    return is_secretariat_of(meeting, user) and meeting.status not in (
-        MeetingStatus.CANCELLED, MeetingStatus.FINISHED)
+    return is_secretariat_of(meeting, user)

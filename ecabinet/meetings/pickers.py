@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.forms import choices
 from ecabinet.accounts.models import RoleKind, User
-from ecabinet.extensions import db
 from ecabinet.meetings.models import Meeting, ParticipantRole
 from ecabinet.meetings.service import people_of_body
 
@@ -22,8 +20,7 @@ def fill_meeting_choices(form, body_id: int, meeting: Meeting | None = None):
     chairs = people_of_body(body_id, RoleKind.CHAIR)
     secretaries = people_of_body(body_id, RoleKind.SECRETARIAT)
     members = people_of_body(body_id, RoleKind.MEMBER)
-    everyone = list(db.session.execute(
-        select(User).where(User.is_active.is_(True)).order_by(User.full_name)).scalars())
+    everyone = accounts.active_users()
     form.chair_id.choices = choices((u.id, _label(u)) for u in chairs)
     form.secretary_id.choices = choices([(0, _("— none —"))]
                                         + [(u.id, _label(u)) for u in secretaries])

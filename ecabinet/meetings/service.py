@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from ecabinet.accounts.models import RoleAssignment, RoleKind, Unit, User
+from ecabinet.accounts import service as accounts
+from ecabinet.accounts.models import RoleKind, Unit, User
 from ecabinet.audit import service as audit
 from ecabinet.core.errors import Forbidden, NotFound
 from ecabinet.core.timeutil import utcnow
@@ -24,7 +25,8 @@ from ecabinet.meetings.models import (
     MeetingUnit,
     ParticipantRole,
 )
-from ecabinet.meetings.permissions import EDITABLE, can_view_meeting
+from ecabinet.meetings.permissions import can_view_meeting
+from ecabinet.meetings.states import EDITABLE
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,12 @@ def _check(data: MeetingData) -> None:
 
 
 def _check_attendance(body_id: int, attendance: Attendance) -> None:
-    users = {u.id: u for u in db.session.execute(
-        select(User).where(User.id.in_(attendance.roles()))).scalars()}
+    users = accounts.get_users(attendance.roles())
     if set(users) != set(attendance.roles()) or not all(u.is_active for u in users.values()):
         raise InvalidMeeting(_l("Some of the chosen people do not exist or are deactivated."))
     if not users[attendance.chair_id].has_role(RoleKind.CHAIR, body_id):
         raise InvalidMeeting(_l("The chair must be a leader (chair role) of the body."))
-    units = db.session.execute(select(Unit.id).where(Unit.id.in_(attendance.unit_ids)))
-    if set(units.scalars()) != set(attendance.unit_ids):
+    if set(accounts.get_units(attendance.unit_ids)) != set(attendance.unit_ids):
         raise InvalidMeeting(_l("Some of the invited units do not exist."))
 
 
@@ -156,7 +156,7 @@ def get_meeting(meeting_id: int) -> Meeting:
 
 
 def get_meeting_for(meeting_id: int, user: User) -> Meeting:
-    """Load a meeting the user may see.
+    """Load a meeting the user may see, outside a request (socket events).
 
     :raises NotFound: when there is no such meeting.
     :raises Forbidden: when the user may not see it (and the refusal is audited).
@@ -169,6 +169,17 @@ def get_meeting_for(meeting_id: int, user: User) -> Meeting:
     return meeting
 
 
+def visible_candidates(user: User):
+    """A WHERE clause for meetings the user might see (the participant join included):
+    narrow in SQL, then `can_view_meeting` decides each one."""
+    clerk_units = user.unit_ids_for(RoleKind.CLERK)
+    return or_(MeetingParticipant.id.is_not(None),
+               Meeting.body_id.in_(user.unit_ids_for(RoleKind.SECRETARIAT)),
+               Meeting.body_id.in_(user.unit_ids_for(RoleKind.CHAIR)),
+               Meeting.id.in_(select(MeetingUnit.meeting_id)
+                              .where(MeetingUnit.unit_id.in_(clerk_units))))
+
+
 def upcoming_meetings(user: User, *, now: datetime | None = None) -> list[Meeting]:
     """Meetings the user may see that have not ended more than a day ago, soonest first."""
     now = now or utcnow()
@@ -177,9 +188,7 @@ def upcoming_meetings(user: User, *, now: datetime | None = None) -> list[Meetin
         .outerjoin(MeetingParticipant, (MeetingParticipant.meeting_id == Meeting.id)
                    & (MeetingParticipant.user_id == user.id))
         .where(Meeting.ends_at >= now - timedelta(days=1))
-        .where(or_(MeetingParticipant.id.is_not(None),
-                   Meeting.body_id.in_(user.unit_ids_for(RoleKind.SECRETARIAT)),
-                   Meeting.body_id.in_(user.unit_ids_for(RoleKind.CHAIR))))
+        .where(visible_candidates(user))
         .order_by(Meeting.starts_at)
     )
     meetings = db.session.execute(query).unique().scalars().all()
@@ -187,16 +196,10 @@ def upcoming_meetings(user: User, *, now: datetime | None = None) -> list[Meetin
 
 
 def bodies_prepared_by(user: User) -> list[Unit]:
-    ids = user.unit_ids_for(RoleKind.SECRETARIAT)
-    return list(db.session.execute(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name))
-                .scalars())
+    units = accounts.get_units(user.unit_ids_for(RoleKind.SECRETARIAT)).values()
+    return sorted(units, key=lambda unit: unit.name)
 
 
 def people_of_body(body_id: int, role: RoleKind) -> list[User]:
     """Active users holding `role` in the body, for the participant pickers."""
-    return list(db.session.execute(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.unit_id == body_id, RoleAssignment.role == role,
-               User.is_active.is_(True))
-        .order_by(User.full_name)
-    ).unique().scalars())
+    return accounts.users_with_role(role, body_id)

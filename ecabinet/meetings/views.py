@@ -11,15 +11,18 @@ from flask_login import current_user, login_required
 
 from ecabinet.core.permissions import deny
 from ecabinet.core.timeutil import LOCAL_ZONE, to_local
-from ecabinet.meetings import agenda, service, workflow
+from ecabinet.meetings import agenda, service, states, workflow
 from ecabinet.meetings import permissions as can
+from ecabinet.meetings.agenda_views import item_form
 from ecabinet.meetings.errors import MeetingError
 from ecabinet.meetings.forms import AgendaItemForm, CommentForm, MeetingForm
 from ecabinet.meetings.labels import participant_label, status_label
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import Confidentiality, MeetingKind
 from ecabinet.meetings.panels import render_panels
 from ecabinet.meetings.pickers import fill_agenda_choices, fill_meeting_choices
 from ecabinet.meetings.service import Attendance, MeetingData
+from ecabinet.notify import service as notify
 from ecabinet.notify.events import push_live
 
 bp = Blueprint("meetings", __name__)
@@ -61,12 +64,14 @@ def home():
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
-    meeting = service.get_meeting_for(meeting_id, current_user)
-    item_form = fill_agenda_choices(AgendaItemForm(), meeting)
-    return render_template("meetings/detail.html", can=can, agenda=agenda, meeting=meeting,
-                           my_role=can.participant_role(meeting, current_user),
+    meeting = load_meeting(meeting_id)
+    editable = can.can_edit_meeting(meeting, current_user) and states.is_editable(meeting)
+    return render_template("meetings/detail.html", can=can, states=states, agenda=agenda,
+                           meeting=meeting, my_role=can.participant_role(meeting, current_user),
                            panels=render_panels(meeting, current_user),
-                           item_form=item_form, comment_form=CommentForm())
+                           item_form=fill_agenda_choices(AgendaItemForm(), meeting),
+                           edit_forms={item.id: item_form(item) for item in meeting.agenda}
+                           if editable else {}, comment_form=CommentForm())
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -91,9 +96,11 @@ def new():
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(meeting_id: int):
-    meeting = service.get_meeting(meeting_id)
-    if not can.can_edit_meeting(meeting, current_user):
-        deny("meetings.edit", meeting=meeting_id)
+    meeting = load_meeting(meeting_id, can.can_edit_meeting, what="meetings.edit")
+    if not states.is_editable(meeting):
+        flash(_("The meeting cannot be changed while it is %(state)s.",
+                state=status_label(meeting.status)), "error")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     form = fill_meeting_choices(MeetingForm(obj=meeting), meeting.body_id, meeting)
     if request.method == "GET":
         form.starts_at.data = to_local(meeting.starts_at).replace(tzinfo=None)
@@ -107,9 +114,8 @@ def edit(meeting_id: int):
         except MeetingError as error:
             flash(str(error.message), "error")
         else:
-            if changed and meeting.status.value in ("published", "postponed"):
-                what = ", ".join(str(CHANGE_LABELS.get(name, name)) for name in changed)
-                push_live(workflow.notify.meeting_changed(meeting, what, actor=current_user))
+            what = ", ".join(str(CHANGE_LABELS.get(name, name)) for name in changed)
+            push_live(notify.announce_change(meeting, what, actor=current_user))
             flash(_("Meeting saved."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting,
@@ -123,29 +129,15 @@ CHANGE_LABELS = {
     "attendance": _l("participants"),
 }
 
-STEPS = {
-    "submit": (can.can_submit, workflow.submit, _l("Sent to the chair for approval.")),
-    "approve": (can.can_review, workflow.approve, _l("Agenda approved.")),
-    "publish": (can.can_publish, workflow.publish,
-                _l("Meeting published; participants are being notified.")),
-    "postpone": (can.can_postpone, workflow.postpone,
-                 _l("Meeting postponed; participants are being told.")),
-    "cancel": (can.can_cancel, workflow.cancel, _l("Meeting cancelled.")),
-}
 
-
-@bp.post("/meetings/<int:meeting_id>/<any(submit, approve, publish, postpone, cancel):step>")
-@login_required
-def transition(meeting_id: int, step: str):
-    """One step of the workflow; who may take it is decided by the step's own rule."""
-    meeting = service.get_meeting(meeting_id)
-    allowed, perform, done = STEPS[step]
-    if not allowed(meeting, current_user):
-        deny(f"meetings.{step}", meeting=meeting_id)
-    if not CommentForm().validate_on_submit():
+def _step(meeting_id: int, step: str, allowed, perform, done):
+    """One step of the workflow: authorise by role, then the workflow checks the state."""
+    meeting = load_meeting(meeting_id, allowed, what=f"meetings.{step}")
+    form = CommentForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        push_live(perform(meeting, actor=current_user))
+        push_live(perform(meeting, form, current_user))
     except MeetingError as error:
         flash(str(error.message), "error")
     else:
@@ -153,19 +145,48 @@ def transition(meeting_id: int, step: str):
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
+@bp.post("/meetings/<int:meeting_id>/submit")
+@login_required
+def submit(meeting_id: int):
+    return _step(meeting_id, "submit", can.can_submit,
+                 lambda m, _f, who: workflow.submit(m, actor=who),
+                 _l("Sent to the chair for approval."))
+
+
+@bp.post("/meetings/<int:meeting_id>/approve")
+@login_required
+def approve(meeting_id: int):
+    return _step(meeting_id, "approve", can.can_review,
+                 lambda m, _f, who: workflow.approve(m, actor=who), _l("Agenda approved."))
+
+
 @bp.post("/meetings/<int:meeting_id>/return")
 @login_required
 def return_to_draft(meeting_id: int):
-    meeting = service.get_meeting(meeting_id)
-    if not can.can_review(meeting, current_user):
-        deny("meetings.return", meeting=meeting_id)
-    form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            push_live(workflow.return_to_draft(meeting, form.comment.data or "",
-                                               actor=current_user))
-        except MeetingError as error:
-            flash(str(error.message), "error")
-        else:
-            flash(_("Agenda returned to the secretariat with your comment."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    """Back to the secretariat with a comment; the chair stays on the meeting's page."""
+    return _step(meeting_id, "return", can.can_review,
+                 lambda m, f, who: workflow.return_to_draft(m, f.comment.data or "", actor=who),
+                 _l("Agenda returned to the secretariat with your comment."))
+
+
+@bp.post("/meetings/<int:meeting_id>/publish")
+@login_required
+def publish(meeting_id: int):
+    return _step(meeting_id, "publish", can.can_publish,
+                 lambda m, _f, who: workflow.publish(m, actor=who),
+                 _l("Meeting published; participants are being notified."))
+
+
+@bp.post("/meetings/<int:meeting_id>/postpone")
+@login_required
+def postpone(meeting_id: int):
+    return _step(meeting_id, "postpone", can.can_postpone,
+                 lambda m, _f, who: workflow.postpone(m, actor=who),
+                 _l("Meeting postponed; participants are being told."))
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: int):
+    return _step(meeting_id, "cancel", can.can_cancel,
+                 lambda m, _f, who: workflow.cancel(m, actor=who), _l("Meeting cancelled."))

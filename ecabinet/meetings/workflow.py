@@ -15,16 +15,22 @@ from ecabinet.extensions import db
 from ecabinet.meetings.errors import InvalidMeeting, WrongState
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting, MeetingStatus
+from ecabinet.meetings.states import step_possible
 from ecabinet.notify import service as notify
 
 S = MeetingStatus
 
 
-def _move(meeting: Meeting, allowed: set[MeetingStatus], target: MeetingStatus, *,
-          actor: User, action: str, details: dict | None = None) -> None:
-    if meeting.status not in allowed:
+def _check_step(meeting: Meeting, step: str) -> None:
+    """:raises WrongState: naming the meeting's state, when `step` is not possible in it."""
+    if not step_possible(meeting, step):
         raise WrongState(_l("This step is not possible now: the meeting is %(state)s.",
                             state=status_label(meeting.status)))
+
+
+def _move(meeting: Meeting, step: str, target: MeetingStatus, *,
+          actor: User, action: str, details: dict | None = None) -> None:
+    _check_step(meeting, step)
     before = meeting.status
     meeting.status = target
     meeting.revision += 1
@@ -35,43 +41,46 @@ def _move(meeting: Meeting, allowed: set[MeetingStatus], target: MeetingStatus, 
 
 def submit(meeting: Meeting, *, actor: User):
     """Send the agenda to the chair for approval."""
+    _check_step(meeting, "submit")
     if not meeting.agenda:
         raise InvalidMeeting(_l("Add at least one agenda item before sending for approval."))
-    _move(meeting, {S.DRAFT}, S.SUBMITTED, actor=actor, action="submit")
+    _move(meeting, "submit", S.SUBMITTED, actor=actor, action="submit")
     return notify.meeting_submitted(meeting, actor=actor)
 
 
 def approve(meeting: Meeting, *, actor: User):
+    _check_step(meeting, "approve")
     meeting.review_comment = ""
-    _move(meeting, {S.SUBMITTED}, S.APPROVED, actor=actor, action="approve")
+    _move(meeting, "approve", S.APPROVED, actor=actor, action="approve")
     return notify.meeting_approved(meeting, actor=actor)
 
 
 def return_to_draft(meeting: Meeting, comment: str, *, actor: User):
     """Send the agenda back to the secretariat with what to change."""
+    _check_step(meeting, "return")
     comment = comment.strip()
     if not comment:
         raise InvalidMeeting(_l("Say what should be changed when returning the agenda."))
     meeting.review_comment = comment
-    _move(meeting, {S.SUBMITTED}, S.DRAFT, actor=actor, action="return",
+    _move(meeting, "return", S.DRAFT, actor=actor, action="return",
           details={"comment": comment})
     return notify.meeting_returned(meeting, comment, actor=actor)
 
 
 def publish(meeting: Meeting, *, actor: User):
     """Make the meeting visible to its participants and invited units, and tell them."""
+    _check_step(meeting, "publish")
     meeting.published_at = utcnow()
-    _move(meeting, {S.APPROVED, S.POSTPONED}, S.PUBLISHED, actor=actor, action="publish")
+    _move(meeting, "publish", S.PUBLISHED, actor=actor, action="publish")
     return notify.meeting_published(meeting, actor=actor)
 
 
 def postpone(meeting: Meeting, *, actor: User):
-    _move(meeting, {S.PUBLISHED}, S.POSTPONED, actor=actor, action="postpone")
+    _move(meeting, "postpone", S.POSTPONED, actor=actor, action="postpone")
     return notify.meeting_postponed(meeting, actor=actor)
 
 
 def cancel(meeting: Meeting, *, actor: User):
     was_public = meeting.status in (S.PUBLISHED, S.POSTPONED)
-    _move(meeting, {S.DRAFT, S.SUBMITTED, S.APPROVED, S.PUBLISHED, S.POSTPONED}, S.CANCELLED,
-          actor=actor, action="cancel")
+    _move(meeting, "cancel", S.CANCELLED, actor=actor, action="cancel")
     return notify.meeting_cancelled(meeting, actor=actor) if was_public else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import inspect, select
 
-from ecabinet.accounts.models import User
+from ecabinet.accounts import service as accounts
 from ecabinet.extensions import db, socketio
 from ecabinet.live.events import LiveNamespace, user_room
 from ecabinet.notify.messages import render
@@ -28,8 +28,7 @@ def push_live(notifications: list[Notification]) -> int:
     # One query each instead of one per row: refresh the committed (expired) rows and users.
     rows = db.session.execute(select(Notification).where(Notification.id.in_(ids))).scalars()
     notes = {n.id: n for n in rows}
-    users = {u.id: u for u in db.session.execute(select(User).where(
-        User.id.in_({n.user_id for n in notes.values()}))).scalars()}
+    users = accounts.get_users(n.user_id for n in notes.values())
     sent = 0
     for note_id in ids:
         note = notes.get(note_id)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from ecabinet.accounts.models import RoleAssignment, RoleKind, User
+from ecabinet.accounts import service as accounts
+from ecabinet.accounts.models import RoleKind, User
 from ecabinet.audit import service as audit
 from ecabinet.core.errors import EcabinetError
 from ecabinet.core.timeutil import utcnow
@@ -106,25 +107,13 @@ def _participants(meeting: Meeting, *roles: ParticipantRole) -> list[Recipient]:
 
 
 def _unit_clerks(meeting: Meeting) -> list[Recipient]:
-    unit_ids = [mu.unit_id for mu in meeting.invited_units]
-    if not unit_ids:
-        return []
-    rows = db.session.execute(
-        select(User, RoleAssignment.unit_id)
-        .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == RoleKind.CLERK, RoleAssignment.unit_id.in_(unit_ids),
-               User.is_active.is_(True))
-        .order_by(User.id))
-    return [Recipient(user, unit_id) for user, unit_id in rows]
+    holders = accounts.role_holders(RoleKind.CLERK, [mu.unit_id for mu in meeting.invited_units])
+    return [Recipient(user, unit_id) for user, unit_id in holders]
 
 
 def _secretariat(meeting: Meeting) -> list[Recipient]:
     """The meeting's own secretary first, then the body's secretariat."""
-    users = db.session.execute(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == RoleKind.SECRETARIAT,
-               RoleAssignment.unit_id == meeting.body_id, User.is_active.is_(True))
-        .order_by(User.id)).scalars()
+    users = accounts.users_with_role(RoleKind.SECRETARIAT, meeting.body_id)
     return _participants(meeting, ParticipantRole.SECRETARY) + [Recipient(u) for u in users]
 
 

@@ -47,7 +47,8 @@ def test_upload_several_files_one_bad_keeps_the_good(world, client, auth):
 def test_upload_forbidden_to_others(world, client, auth, role):
     auth.login(role)
     response = _upload(client, world.meeting.id, ("a.pdf", make_text_pdf(1)))
-    assert response.status_code == 403
+    # who sees the meeting is refused (403); to anyone else it does not exist (404)
+    assert response.status_code == (403 if role in ("member", "chair") else 404)
     assert _documents() == []
     last = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc())).scalar()
     assert last.action == "access.denied"
@@ -144,8 +145,9 @@ def test_file_served_with_ranges_and_etag(world, client, auth, qpdf_check, pdfto
 def test_file_and_viewer_forbidden_to_outsiders(world, client, auth, role):
     document = make_document(world.meeting, world.users["secretariat"])
     auth.login(role)
-    assert client.get(f"/documents/{document.id}/file").status_code == 403
-    assert client.get(f"/documents/{document.id}").status_code == 403
+    assert client.get(f"/documents/{document.id}/file").status_code == 404
+    assert client.get(f"/documents/{document.id}").status_code == 404
+    assert client.get(f"/documents/{document.id + 1000}").status_code == 404
 
 
 def test_viewer_records_the_read_and_secretariat_sees_it(world, client, auth):

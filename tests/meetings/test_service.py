@@ -57,10 +57,10 @@ def test_chair_must_be_a_leader_of_the_body(world):
                                actor=None)
 
 
-def test_draft_is_hidden_from_delegates_and_chair(world, draft):
+def test_draft_is_hidden_from_delegates_not_from_its_chair(world, draft):
     assert can_view_meeting(draft, world.users["secretariat"])
     assert not can_view_meeting(draft, world.users["member"])
-    assert not can_view_meeting(draft, world.users["chair"])
+    assert can_view_meeting(draft, world.users["chair"])
 
 
 def test_agenda_order_by_service(world, draft):

@@ -40,7 +40,9 @@ def test_secretariat_prepares_chair_approves_delegate_reads(client, auth, world)
     auth.logout()
 
     auth.login("member")
-    assert client.get(f"/meetings/{meeting.id}").status_code == 403  # not yet published
+    # not yet published: to the member it does not exist, as for an id that does not exist
+    assert client.get(f"/meetings/{meeting.id}").status_code == 404
+    assert client.get("/meetings/999999").status_code == 404
     auth.logout()
 
     auth.login("secretariat")
@@ -65,12 +67,16 @@ def test_bad_meeting_form_keeps_what_was_typed(client, auth, world):
     assert db.session.query(Meeting).filter_by(title=form["title"]).count() == 0
 
 
-def test_chair_returns_with_comment(client, auth, world):
+def test_chair_returns_with_comment_and_stays_on_the_meeting(client, auth, world):
     auth.login("chair")
-    client.post(f"/meetings/{world.submitted.id}/return",
-                data={"comment": "Bổ sung báo cáo tài chính", "csrf_token": csrf_token(client)})
+    response = client.post(f"/meetings/{world.submitted.id}/return",
+                           data={"comment": "Bổ sung báo cáo tài chính",
+                                 "csrf_token": csrf_token(client)}, follow_redirects=True)
     db.session.refresh(world.submitted)
     assert world.submitted.status == MeetingStatus.DRAFT
+    assert response.status_code == 200
+    assert response.request.path == f"/meetings/{world.submitted.id}"
+    assert "Bổ sung báo cáo tài chính" in response.text
     auth.logout()
     auth.login("secretariat")
     assert "Bổ sung báo cáo tài chính" in client.get(f"/meetings/{world.submitted.id}").text
@@ -95,11 +101,68 @@ def test_reorder_by_json_and_wrong_list(client, auth, world):
     assert response.status_code == 400  # no CSRF token
 
 
-def test_wrong_step_for_state_gives_a_message(client, auth, world):
+def test_wrong_step_for_state_names_the_state_not_access(client, auth, world):
+    from sqlalchemy import func, select
+
+    from ecabinet.audit.models import AuditEntry
+
     auth.login("secretariat")
     response = client.post(f"/meetings/{world.meeting.id}/submit",
-                           data={"csrf_token": csrf_token(client)})
-    assert response.status_code == 403
+                           data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "cuộc họp đang ở trạng thái Đã phát hành" in response.text
+    denied = db.session.execute(select(func.count()).select_from(AuditEntry)
+                                .where(AuditEntry.action == "access.denied")).scalar_one()
+    assert denied == 0
+    db.session.refresh(world.meeting)
+    assert world.meeting.status == MeetingStatus.PUBLISHED
+
+
+def test_delegate_may_see_but_not_edit_gets_403(client, auth, world):
+    auth.login("member")
+    assert client.get(f"/meetings/{world.meeting.id}/edit").status_code == 403
+    assert client.post(f"/meetings/{world.meeting.id}/cancel",
+                       data={"csrf_token": csrf_token(client)}).status_code == 403
+
+
+def test_invited_units_clerk_sees_the_meeting_from_home_and_link(client, auth, world):
+    from ecabinet.meetings.models import MeetingUnit
+
+    world.meeting.invited_units.append(MeetingUnit(unit_id=world.units["department"].id))
+    db.session.commit()
+    auth.login("clerk")
+    assert world.meeting.title in client.get("/").text
+    page = client.get(f"/meetings/{world.meeting.id}")
+    assert page.status_code == 200 and "Báo cáo kinh tế - xã hội" in page.text
+
+
+def test_editing_an_agenda_item_and_announcing_only_real_changes(client, auth, world):
+    from sqlalchemy import func, select
+
+    from ecabinet.notify.models import Notification
+
+    def changed_notices():
+        return db.session.execute(select(func.count()).select_from(Notification)
+                                  .where(Notification.kind == "meeting_changed")).scalar_one()
+
+    auth.login("secretariat")
+    item = world.item
+    prefix = f"item{item.id}-"
+    page = client.get(f"/meetings/{world.meeting.id}").text
+    assert f'name="{prefix}title"' in page  # every item has its own edit form
+    form = {f"{prefix}title": "Báo cáo kinh tế - xã hội năm 2026",
+            f"{prefix}duration_minutes": "45", f"{prefix}presenter": "",
+            f"{prefix}csrf_token": csrf_token(client)}
+    client.post(f"/agenda/{item.id}", data=form)
+    db.session.refresh(item)
+    assert (item.title, item.duration_minutes) == ("Báo cáo kinh tế - xã hội năm 2026", 45)
+    assert changed_notices() == 2  # chair and member, once
+    client.post(f"/agenda/{item.id}", data={**form, f"{prefix}csrf_token": csrf_token(client)})
+    client.post(f"/agenda/{item.id}/up", data={"csrf_token": csrf_token(client)})  # first item
+    response = client.post(f"/meetings/{world.meeting.id}/agenda/order",
+                           json={"order": [item.id]}, headers={"X-CSRFToken": csrf_token(client)})
+    assert response.status_code == 200
+    assert changed_notices() == 2  # nothing changed: nobody told again
 
 
 def test_agenda_change_after_publishing_tells_participants(client, auth, world):
