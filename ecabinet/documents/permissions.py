@@ -12,7 +12,8 @@ from ecabinet.meetings.permissions import (
     is_secretariat_of,
 )
 
-CLOSED = {MeetingStatus.CANCELLED, MeetingStatus.FINISHED}
+CLOSED = frozenset({MeetingStatus.CANCELLED, MeetingStatus.FINISHED})
+"""States in which a meeting's documents no longer change (the service refuses, naming it)."""
 
 
 def _signed_in(user) -> bool:
@@ -25,8 +26,9 @@ def meeting_of(document: Document) -> Meeting:
 
 
 def can_manage_documents(meeting: Meeting, user) -> bool:
-    """Upload, replace, remove: the body's secretariat, until the meeting is over."""
-    return is_secretariat_of(meeting, user) and meeting.status not in CLOSED
+    """Upload, replace, remove: the body's secretariat (until the meeting is over, which the
+    service decides from the state)."""
+    return is_secretariat_of(meeting, user)
 
 
 def can_list_documents(meeting: Meeting, user) -> bool:

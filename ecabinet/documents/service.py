@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
-from ecabinet.core.errors import Forbidden
 from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import storage
 from ecabinet.documents.errors import (
@@ -43,14 +42,14 @@ from ecabinet.documents.pdfcheck import (
     sanitize_pdf,
 )
 from ecabinet.documents.permissions import (
+    CLOSED,
     can_download_packet,
-    can_list_documents,
-    can_manage_documents,
     can_view_document,
     meeting_of,
 )
 from ecabinet.documents.watermark import WatermarkStyle, stamp_text, watermark_pdf
 from ecabinet.extensions import db
+from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting
 
 OFFICE_EXTENSIONS = frozenset({".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".rtf"})
@@ -181,9 +180,11 @@ def stripped_labels(kinds: Iterable[str]) -> list:
 
 # ---- writes -------------------------------------------------------------------------------
 
-def _require_manage(meeting: Meeting, actor: User | None) -> None:
-    if not can_manage_documents(meeting, actor):
-        raise WrongState(_l("Documents of meeting %(id)s cannot be changed now.", id=meeting.id))
+def _require_open(meeting: Meeting) -> None:
+    """:raises WrongState: naming the state, once the meeting is cancelled or finished."""
+    if meeting.status in CLOSED:
+        raise WrongState(_l("Documents cannot be changed while the meeting is %(state)s.",
+                            state=status_label(meeting.status)))
 
 
 def _new_version(document: Document, upload: UploadedFile, pdf: bytes, pages: int,
@@ -206,7 +207,7 @@ def upload_documents(meeting: Meeting, files: Sequence[UploadedFile], *, actor: 
     :raises WrongState: when the meeting's documents cannot be changed.
     :raises DocumentError: when the agenda item is not one of the meeting's.
     """
-    _require_manage(meeting, actor)
+    _require_open(meeting)
     if agenda_item_id is not None and agenda_item_id not in {i.id for i in meeting.agenda}:
         raise WrongState(_l("That agenda item is not part of this meeting."))
     report = UploadReport()
@@ -246,7 +247,7 @@ def replace_document(document: Document, upload: UploadedFile, *, actor: User | 
     :raises UploadRefused: when the new file is refused.
     """
     meeting = meeting_of(document)
-    _require_manage(meeting, actor)
+    _require_open(meeting)
     if document.removed_at is not None:
         raise WrongState(_l("Document %(id)s was removed; upload it again instead.",
                             id=document.id))
@@ -266,7 +267,7 @@ def remove_document(document: Document, *, actor: User | None) -> None:
 
     :raises WrongState: when the meeting is over or the document already removed.
     """
-    _require_manage(meeting_of(document), actor)
+    _require_open(meeting_of(document))
     if document.removed_at is not None:
         raise WrongState(_l("Document %(id)s was already removed.", id=document.id))
     document.removed_at = utcnow()
@@ -298,38 +299,6 @@ def get_document(document_id: int) -> Document:
     if document is None or document.current is None:
         raise DocumentNotFound(_l("Document %(id)s does not exist.", id=document_id))
     return document
-
-
-def get_document_for(document_id: int, user: User) -> Document:
-    """Load a document the user may read.
-
-    :raises DocumentNotFound: when there is no such document.
-    :raises Forbidden: when the user may not read it (and the refusal is audited).
-    """
-    document = get_document(document_id)
-    if not can_view_document(document, user):
-        _deny(user, "document", document_id)
-    return document
-
-
-def get_meeting_for_documents(meeting_id: int, user: User) -> Meeting:
-    """Load a meeting whose document list the user may see (an invited clerk included).
-
-    :raises DocumentNotFound: when there is no such meeting.
-    :raises Forbidden: otherwise refused, and audited.
-    """
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise DocumentNotFound(_l("Meeting %(id)s does not exist.", id=meeting_id))
-    if not can_list_documents(meeting, user):
-        _deny(user, "meeting", meeting_id)
-    return meeting
-
-
-def _deny(user: User, object_type: str, object_id: int):
-    audit.record("access.denied", actor=user, object_type=object_type, object_id=object_id)
-    db.session.commit()
-    raise Forbidden(_l("You may not read this document."))
 
 
 def _documents(meeting: Meeting, *, include_removed: bool = False) -> list[Document]:
