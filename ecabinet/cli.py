@@ -132,6 +132,35 @@ def audit_verify_command():
     sys.exit(1)
 
 
+@cli.group("poll")
+def poll_group():
+    """Poll commands."""
+
+
+@poll_group.command("verify")
+@click.argument("poll_id", type=int)
+@with_appcontext
+def poll_verify_command(poll_id):
+    """Recompute a closed poll's counts and hash chain from its stored ballots; exit 1 on
+    any difference from the stored result or the audit log."""
+    from ecabinet.core.errors import EcabinetError
+    from ecabinet.voting.service import get_poll
+    from ecabinet.voting.verify import verify_poll
+
+    try:
+        report = verify_poll(get_poll(poll_id))
+    except EcabinetError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Poll {poll_id}: {report.ballots} ballots, counts {list(report.counts)}, "
+               f"chain head {report.chain_head}.")
+    if report.ok:
+        click.echo("Result and chain verified.")
+        return
+    for problem in report.problems:
+        click.echo(f"MISMATCH: {problem}", err=True)
+    sys.exit(1)
+
+
 @cli.command("check-pdf", with_appcontext=False)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--lang", type=click.Choice(["vi", "en"]),

@@ -1,0 +1,83 @@
+"""Attendance and quorum: who is present, of how many members in office, and whether that is
+enough for the meeting to proceed (Law on Local Government: at least two thirds)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ecabinet.accounts import service as accounts
+from ecabinet.accounts.models import RoleKind, User
+from ecabinet.audit import service as audit
+from ecabinet.core.errors import EcabinetError
+from ecabinet.core.timeutil import utcnow
+from ecabinet.extensions import db
+from ecabinet.live.models import Attendance, Presence
+from ecabinet.meetings.models import Meeting
+
+
+class NotAParticipant(EcabinetError):
+    code = "not_participant"
+    http_status = 403
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    """Members of the body present at the meeting."""
+    in_office: int
+    """Members of the body in office (active accounts holding the member role)."""
+    required: int
+
+    @property
+    def reached(self) -> bool:
+        return self.in_office > 0 and self.present >= self.required
+
+
+def _record(meeting: Meeting, user: User, presence: Presence, *, by: User | None,
+            reason: str = "") -> Attendance:
+    row = db.session.execute(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)).scalar_one_or_none()
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, user_id=user.id)
+        db.session.add(row)
+    row.presence, row.reason, row.at = presence, reason[:300], utcnow()
+    row.marked_by_id = getattr(by, "id", None)
+    audit.record(f"attendance.{presence.value}", actor=by, object_type="meeting",
+                 object_id=meeting.id, details={"user": user.id, "reason": reason[:300]})
+    db.session.commit()
+    return row
+
+
+def mark(meeting: Meeting, user: User, presence: Presence, *, by: User | None,
+         reason: str = "") -> Attendance:
+    """Record a participant present or absent (checking in, or the secretary's marking).
+
+    :raises NotAParticipant: for someone who does not take part in the meeting.
+    """
+    if not any(p.user_id == user.id for p in meeting.participants):
+        raise NotAParticipant(_l("%(name)s does not take part in this meeting.",
+                                 name=user.full_name))
+    return _record(meeting, user, presence, by=by, reason=reason)
+
+
+def present_ids(meeting: Meeting) -> set[int]:
+    return set(db.session.execute(select(Attendance.user_id).where(
+        Attendance.meeting_id == meeting.id,
+        Attendance.presence == Presence.PRESENT)).scalars())
+
+
+def member_ids(meeting: Meeting) -> set[int]:
+    """The body's members in office: those who count for quorum and majorities."""
+    return {user.id for user in accounts.users_with_role(RoleKind.MEMBER, meeting.body_id)}
+
+
+def quorum(meeting: Meeting, share: tuple[int, int] = (2, 3)) -> Quorum:
+    """Members present of members in office, against `share` of them (two thirds by default)."""
+    members = member_ids(meeting)
+    present = len(members & present_ids(meeting))
+    required = math.ceil(len(members) * share[0] / share[1])
+    return Quorum(present=present, in_office=len(members), required=required)

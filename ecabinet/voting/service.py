@@ -1,0 +1,330 @@
+"""Open a poll, take ballots exactly once, close it with a result anyone can recompute.
+
+Integrity rests on the database, not on this code alone: a unique constraint allows one
+ballot per voter per poll; a retried send (same client token) finds the first ballot and
+returns its original receipt; closing locks the poll row and counts only what was committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ecabinet.accounts.models import User
+from ecabinet.audit import service as audit
+from ecabinet.core.errors import NotFound
+from ecabinet.core.timeutil import utcnow
+from ecabinet.extensions import db
+from ecabinet.live import attendance
+from ecabinet.meetings.models import Meeting, ParticipantRole
+from ecabinet.voting import rules
+from ecabinet.voting.errors import (
+    AlreadyVoted,
+    InvalidBallot,
+    InvalidPoll,
+    NoQuorum,
+    NotEligible,
+    PollClosed,
+)
+from ecabinet.voting.models import (
+    MajorityRule,
+    NamedBallot,
+    Poll,
+    PollKind,
+    PollStatus,
+    SecretBallot,
+    SecretVoter,
+)
+
+DEFAULT_CHOICES = ("Tán thành", "Không tán thành", "Không biểu quyết")
+VOTING_ROLES = {ParticipantRole.CHAIR, ParticipantRole.DELEGATE}
+
+
+@dataclass(frozen=True)
+class PollData:
+    question: str
+    choices: tuple[str, ...] = DEFAULT_CHOICES
+    kind: PollKind = PollKind.NAMED
+    majority: MajorityRule = MajorityRule.HALF_OF_MEMBERS
+    max_choices: int = 1
+    allow_change: bool = False
+    closes_at: datetime | None = None
+    agenda_item_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the voter is told after the ballot was committed."""
+
+    poll_id: int
+    receipt: str
+    choices: tuple[int, ...]
+    """The choices recorded; empty for a secret poll (the voter knows them)."""
+    repeated: bool = False
+    """True when this answers a retry: the ballot was already stored."""
+
+
+@dataclass(frozen=True)
+class Result:
+    poll_id: int
+    counts: tuple[int, ...]
+    cast: int
+    passed: bool
+    explanation: str
+    chain_head: str
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def make_receipt(poll: Poll, token: str) -> str:
+    """A short code the voter can find in the published result: "K7Q2-M9XA"."""
+    digest = hmac.new(bytes.fromhex(poll.receipt_key), token.encode(), hashlib.sha256).digest()
+    code = "".join("ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[b % 32] for b in digest[:8])
+    return f"{code[:4]}-{code[4:]}"
+
+
+def get_poll(poll_id: int) -> Poll:
+    poll = db.session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound(_l("Poll %(id)s does not exist.", id=poll_id))
+    return poll
+
+
+def poll_choices(poll: Poll) -> list[str]:
+    return json.loads(poll.choices)
+
+
+def open_poll(meeting: Meeting, data: PollData, *, actor: User | None,
+              override_quorum: bool = False) -> Poll:
+    """Open a poll on the meeting; without quorum only when the chair explicitly overrides.
+
+    :raises InvalidPoll: for an empty question or fewer than two choices.
+    :raises NoQuorum: when too few members are present and there is no override.
+    """
+    choices = tuple(c.strip() for c in data.choices if c.strip())
+    if not data.question.strip():
+        raise InvalidPoll(_l("A poll needs a question."))
+    if len(choices) < 2 or not 1 <= data.max_choices <= len(choices):
+        raise InvalidPoll(_l("A poll needs at least two choices."))
+    quorum = attendance.quorum(meeting)
+    if not quorum.reached and not override_quorum:
+        raise NoQuorum(_l("Not enough members are present (%(present)d of %(in_office)d; "
+                          "%(required)d needed) to open a vote.", present=quorum.present,
+                          in_office=quorum.in_office, required=quorum.required))
+    poll = Poll(meeting_id=meeting.id, agenda_item_id=data.agenda_item_id,
+                question=data.question.strip()[:500],
+                choices=json.dumps(choices, ensure_ascii=False), max_choices=data.max_choices,
+                kind=data.kind, majority=data.majority,
+                allow_change=data.allow_change and data.kind == PollKind.NAMED,
+                status=PollStatus.OPEN, members_in_office=quorum.in_office,
+                present_at_open=quorum.present, quorum_overridden=not quorum.reached,
+                receipt_key=secrets.token_hex(32), closes_at=data.closes_at,
+                opened_at=utcnow(), opened_by_id=getattr(actor, "id", None))
+    db.session.add(poll)
+    db.session.flush()
+    audit.record("poll.opened", actor=actor, object_type="poll", object_id=poll.id,
+                 details={"meeting": meeting.id, "question": poll.question,
+                          "kind": poll.kind.value, "majority": poll.majority.value,
+                          "quorum_overridden": poll.quorum_overridden})
+    db.session.commit()
+    return poll
+
+
+def is_eligible(poll: Poll, meeting: Meeting, user: User) -> bool:
+    """Members taking part (chair or delegate) who are present; guests never vote."""
+    role = next((p.role for p in meeting.participants if p.user_id == user.id), None)
+    return role in VOTING_ROLES and user.id in attendance.present_ids(meeting)
+
+
+def _check_open(poll: Poll) -> None:
+    if poll.status != PollStatus.OPEN or (poll.closes_at and utcnow() >= poll.closes_at):
+        raise PollClosed(_l("This vote is closed; the ballot was not counted."))
+
+
+def _check_choices(poll: Poll, choices: tuple[int, ...]) -> tuple[int, ...]:
+    count = len(poll_choices(poll))
+    picked = tuple(sorted(set(choices)))
+    if not picked or len(picked) > poll.max_choices or not all(0 <= c < count for c in picked):
+        raise InvalidBallot(_l("Choose between 1 and %(n)d of the listed options.",
+                               n=poll.max_choices))
+    return picked
+
+
+def _check_token(token: str) -> str:
+    if not isinstance(token, str) or not 8 <= len(token) <= 64:
+        raise InvalidBallot(_l("The ballot lacks its client token; reload the page."))
+    return token
+
+
+def cast_ballot(poll: Poll, meeting: Meeting, voter: User, choices: tuple[int, ...],
+                token: str) -> Receipt:
+    """Store one ballot and return its receipt, after the commit.
+
+    A retry with the same token returns the original receipt and stores nothing. A new token
+    from someone who already voted changes the ballot where the poll allows it.
+
+    :raises PollClosed: the poll is closed (or its time is up).
+    :raises NotEligible: the voter is not a present member of the meeting.
+    :raises InvalidBallot: choices out of range, or no token.
+    :raises AlreadyVoted: a second, different ballot where no change is allowed.
+    """
+    token = _check_token(token)
+    previous = _previous(poll, voter)
+    if previous is not None and previous.token_hash == _hash(token):
+        return _receipt_again(poll, previous, token)
+    _check_open(poll)
+    if not is_eligible(poll, meeting, voter):
+        raise NotEligible(_l("Only members present at the meeting may vote."))
+    picked = _check_choices(poll, choices)
+    if previous is not None and not poll.allow_change:
+        raise AlreadyVoted(_l("You have already voted in this poll."))
+    receipt = make_receipt(poll, token)
+    try:
+        if poll.kind == PollKind.SECRET:
+            db.session.add(SecretVoter(id=secrets.token_hex(16), poll_id=poll.id,
+                                       voter_id=voter.id, token_hash=_hash(token)))
+            db.session.add(SecretBallot(id=secrets.token_hex(16), poll_id=poll.id,
+                                        choices=json.dumps(picked), receipt=receipt))
+        elif previous is not None:
+            previous.choices, previous.receipt = json.dumps(picked), receipt
+            previous.token_hash = _hash(token)
+        else:
+            db.session.add(NamedBallot(poll_id=poll.id, voter_id=voter.id,
+                                       choices=json.dumps(picked), receipt=receipt,
+                                       token_hash=_hash(token)))
+        _lock_open(poll)
+        db.session.commit()
+    except IntegrityError:  # the same voter raced itself from two devices
+        db.session.rollback()
+        previous = _previous(poll, voter)
+        if previous is not None and previous.token_hash == _hash(token):
+            return _receipt_again(poll, previous, token)
+        raise AlreadyVoted(_l("You have already voted in this poll.")) from None
+    return Receipt(poll.id, receipt, picked if poll.kind == PollKind.NAMED else ())
+
+
+def _lock_open(poll: Poll) -> None:
+    """Touch the poll row in the ballot's transaction, only while it is open: a ballot racing
+    the close either commits before the close counts, or is refused."""
+    touched = db.session.execute(update(Poll).where(Poll.id == poll.id,
+                                                    Poll.status == PollStatus.OPEN)
+                                 .values(status=PollStatus.OPEN)).rowcount
+    if not touched:
+        db.session.rollback()
+        raise PollClosed(_l("This vote is closed; the ballot was not counted."))
+
+
+def _previous(poll: Poll, voter: User):
+    model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
+    return db.session.execute(select(model).where(model.poll_id == poll.id,
+                                                  model.voter_id == voter.id)).scalar_one_or_none()
+
+
+def _receipt_again(poll: Poll, previous, token: str) -> Receipt:
+    choices = tuple(json.loads(previous.choices)) if poll.kind == PollKind.NAMED else ()
+    return Receipt(poll.id, make_receipt(poll, token), choices, repeated=True)
+
+
+def voted_ids(poll: Poll) -> set[int]:
+    """Who has voted (names only, never choices: also for a secret poll)."""
+    model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
+    return set(db.session.execute(select(model.voter_id)
+                                  .where(model.poll_id == poll.id)).scalars())
+
+
+def _ballots(poll: Poll) -> list[tuple[str, tuple[int, ...], int | None]]:
+    """(receipt, choices, voter id or None) of every stored ballot, ordered by receipt."""
+    if poll.kind == PollKind.SECRET:
+        rows = db.session.execute(select(SecretBallot.receipt, SecretBallot.choices)
+                                  .where(SecretBallot.poll_id == poll.id))
+        ballots = [(r, tuple(json.loads(c)), None) for r, c in rows]
+    else:
+        rows = db.session.execute(select(NamedBallot.receipt, NamedBallot.choices,
+                                         NamedBallot.voter_id)
+                                  .where(NamedBallot.poll_id == poll.id))
+        ballots = [(r, tuple(json.loads(c)), v) for r, c, v in rows]
+    return sorted(ballots)
+
+
+def chain_of(poll: Poll, ballots) -> str:
+    """Hash chain over the ballots in receipt order, seeded with the poll's question and
+    choices: any changed, added or removed ballot changes the head."""
+    head = _hash(f"ecabinet-poll|{poll.id}|{poll.question}|{poll.choices}|{poll.kind.value}")
+    for receipt, choices, voter_id in ballots:
+        head = _hash(f"{head}|{receipt}|{json.dumps(list(choices))}|{voter_id or ''}")
+    return head
+
+
+def tally(poll: Poll, ballots) -> rules.Tally:
+    counts = [0] * len(poll_choices(poll))
+    for _receipt, choices, _voter in ballots:
+        for choice in choices:
+            counts[choice] += 1
+    return rules.Tally(tuple(counts), len(ballots), poll.members_in_office, poll.present_at_open)
+
+
+def _chair_choice(poll: Poll, meeting: Meeting, ballots) -> int | None:
+    """The chair's choice for the tie-break: known only in a named poll."""
+    if poll.kind == PollKind.SECRET:
+        return None
+    chair = next((p.user_id for p in meeting.participants if p.role == ParticipantRole.CHAIR),
+                 None)
+    return next((choices[0] for _r, choices, voter in ballots if voter == chair and choices),
+                None)
+
+
+def compute_result(poll: Poll, meeting: Meeting) -> Result:
+    """Count the stored ballots and apply the poll's rule (also what `verify` recomputes)."""
+    ballots = _ballots(poll)
+    counted = tally(poll, ballots)
+    outcome = rules.decide(counted, poll.majority, _chair_choice(poll, meeting, ballots))
+    return Result(poll.id, counted.counts, counted.cast, outcome.passed,
+                  str(rules.explain(outcome, counted, poll.majority)), chain_of(poll, ballots))
+
+
+def close_poll(poll: Poll, meeting: Meeting, *, actor: User | None) -> Result:
+    """Close the poll, then count: a ballot committed before the close is counted, one
+    arriving after is refused. The result is stored once and never rewritten.
+
+    :raises PollClosed: when it is already closed.
+    """
+    closed = db.session.execute(update(Poll).where(Poll.id == poll.id,
+                                                   Poll.status == PollStatus.OPEN)
+                                .values(status=PollStatus.CLOSED, closed_at=utcnow(),
+                                        closed_by_id=getattr(actor, "id", None))).rowcount
+    if not closed:
+        db.session.rollback()
+        raise PollClosed(_l("This vote is already closed."))
+    db.session.commit()
+    db.session.refresh(poll)
+    result = compute_result(poll, meeting)
+    poll.result = json.dumps({"counts": result.counts, "cast": result.cast,
+                              "passed": result.passed, "explanation": result.explanation},
+                             ensure_ascii=False)
+    poll.chain_head = result.chain_head
+    audit.record("poll.closed", actor=actor, object_type="poll", object_id=poll.id,
+                 details={"counts": list(result.counts), "passed": result.passed,
+                          "chain_head": result.chain_head})
+    db.session.commit()
+    return result
+
+
+def stored_result(poll: Poll) -> dict:
+    return json.loads(poll.result) if poll.result else {}
+
+
+def published_receipts(poll: Poll) -> list[tuple[str, tuple[int, ...]]]:
+    """Receipt codes with their choices (a secret poll: codes only), so that each voter can
+    check that their ballot was counted."""
+    secret = poll.kind == PollKind.SECRET
+    return [(receipt, () if secret else choices) for receipt, choices, _v in _ballots(poll)]
