@@ -13,16 +13,15 @@ from ecabinet.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm
 from ecabinet.accounts.passwords import verify_password
 from ecabinet.accounts.sessions import end_session
 from ecabinet.audit import service as audit
+from ecabinet.core.security import safe_next_path
 from ecabinet.extensions import db
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("meetings.home")
+    """Follow ?next= only to a path on this site, never to another host (login and language)."""
+    return safe_next_path(target) or url_for("meetings.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

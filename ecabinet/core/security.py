@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
@@ -20,6 +22,31 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'self'",
     "form-action 'self'",
 ])
+
+
+# What browsers drop from a URL before they parse it (WHATWG URL: tab, LF and CR anywhere,
+# C0 controls and space at either end): "/\t/evil.example" becomes "//evil.example".
+_URL_DROPPED_ANYWHERE = str.maketrans("", "", "\t\n\r")
+_URL_TRIMMED_AT_ENDS = "".join(chr(c) for c in range(0x21))
+
+
+def safe_next_path(target: object) -> str | None:
+    """Return `target` as a path on this site, or None when a browser could leave the site.
+
+    The check runs on what a browser would actually follow: tabs and newlines removed, ends
+    trimmed; then only a plain absolute path passes (no scheme, no host, no "//", no
+    backslash, which browsers read as a slash, and no other control character).
+    """
+    if not isinstance(target, str):
+        return None
+    cleaned = target.translate(_URL_DROPPED_ANYWHERE).strip(_URL_TRIMMED_AT_ENDS)
+    if (not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned
+            or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in cleaned)):
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 class SessionInterface(SecureCookieSessionInterface):
