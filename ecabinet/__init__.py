@@ -65,6 +65,11 @@ def create_app(config: dict | None = None):
                       documents_bp, notify_bp):
         app.register_blueprint(blueprint)
 
+    from ecabinet.live.views import bp as live_bp
+
+    app.register_blueprint(live_bp)
+    import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
+
     init_socketio(app)
     from ecabinet import cli
 

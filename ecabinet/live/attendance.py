@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -22,6 +24,11 @@ from ecabinet.meetings.models import Meeting
 class NotAParticipant(EcabinetError):
     code = "not_participant"
     http_status = 403
+
+
+class TooEarly(EcabinetError):
+    code = "too_early"
+    http_status = 409
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,23 @@ def mark(meeting: Meeting, user: User, presence: Presence, *, by: User | None,
         raise NotAParticipant(_l("%(name)s does not take part in this meeting.",
                                  name=user.full_name))
     return _record(meeting, user, presence, by=by, reason=reason)
+
+
+def check_in(meeting: Meeting, user: User, *, now=None) -> Attendance:
+    """A participant checks in from their own device: once the meeting has started, or within
+    the window before its start (LIVE_CHECK_IN_MINUTES, 30 by default).
+
+    :raises TooEarly: before that.
+    """
+    from ecabinet.live.room import room_of
+
+    now = now or utcnow()
+    window = timedelta(minutes=current_app.config.get("LIVE_CHECK_IN_MINUTES", 30))
+    room = room_of(meeting)
+    if not (room and room.ended_at is None) and now < meeting.starts_at - window:
+        raise TooEarly(_l("Check-in opens %(minutes)d minutes before the meeting starts.",
+                          minutes=int(window.total_seconds() // 60)))
+    return mark(meeting, user, Presence.PRESENT, by=user)
 
 
 def present_ids(meeting: Meeting) -> set[int]:

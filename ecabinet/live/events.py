@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import wraps
+from types import MethodType
 from urllib.parse import urlsplit
 
 from flask import request
@@ -13,6 +14,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from ecabinet.core.errors import EcabinetError
+from ecabinet.live.handlers import handler_for
 from ecabinet.meetings import service as meetings
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,15 @@ def socket_error(error: Exception) -> dict:
 
 class LiveNamespace(Namespace):
     PATH = "/live"
+
+    def trigger_event(self, event, *args):
+        """Our own on_* events first; then those that features registered
+        (ecabinet/live/handlers.py), behind the same session check and error mapping."""
+        feature = handler_for(event or "")
+        if feature is None or hasattr(self, f"on_{event}"):
+            return super().trigger_event(event, *args)
+        method = MethodType(signed_in(lambda _self, data=None: feature(data)), self)
+        return self.socketio._handle_event(method, event, self.namespace, *args)
 
     def on_connect(self, auth=None):
         if not origin_allowed():

@@ -6,8 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ecabinet.core.permissions import deny
-from ecabinet.meetings import service as meetings
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.panels import register_panel
 from ecabinet.notify import service
 from ecabinet.notify.messages import render
@@ -56,9 +55,7 @@ def mark_read():
 @bp.post("/meetings/<int:meeting_id>/mails/retry")
 @login_required
 def retry_mails(meeting_id: int):
-    meeting = meetings.get_meeting(meeting_id)
-    if not can_manage_mail(meeting, current_user):
-        deny("notify.retry_mails", meeting_id=meeting_id)
+    meeting = load_meeting(meeting_id, can_manage_mail, what="notify.retry_mails")
     try:
         count = service.retry_failed_mails(meeting, actor=current_user)
     except service.NothingToRetry as error:

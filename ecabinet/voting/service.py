@@ -100,6 +100,12 @@ def get_poll(poll_id: int) -> Poll:
     return poll
 
 
+def polls_of(meeting: Meeting) -> list[Poll]:
+    """The meeting's polls, newest first."""
+    return list(db.session.execute(select(Poll).where(Poll.meeting_id == meeting.id)
+                                   .order_by(Poll.id.desc())).scalars())
+
+
 def poll_choices(poll: Poll) -> list[str]:
     return json.loads(poll.choices)
 

@@ -1,0 +1,4 @@
+"""Import every feature that adds socket events, so that their handlers are registered."""
+
+from ecabinet.live import room_events  # noqa: F401
+from ecabinet.voting import events as voting_events  # noqa: F401

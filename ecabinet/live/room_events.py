@@ -1,0 +1,111 @@
+"""Socket events of the room: join (full state), check in, run the agenda, speakers."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_socketio import join_room
+
+from ecabinet.accounts import service as accounts
+from ecabinet.extensions import socketio
+from ecabinet.live import attendance
+from ecabinet.live import room as live
+from ecabinet.live.handlers import live_event
+from ecabinet.live.loading import load_meeting, require_int
+from ecabinet.live.models import Presence
+from ecabinet.live.permissions import can_enter_room, can_run_room
+from ecabinet.live.state import personal_snapshot, room_snapshot
+
+NAMESPACE = "/live"
+
+
+def room_name(meeting_id: int) -> str:
+    return f"room:{meeting_id}"
+
+
+def broadcast(meeting) -> None:
+    """Everyone in the room gets the new state (after the service committed it)."""
+    socketio.emit("room", room_snapshot(meeting), to=room_name(meeting.id), namespace=NAMESPACE)
+
+
+@live_event("room_join")
+def room_join(data):
+    """Join the room and get its whole state: also what a reconnecting client sends first."""
+    meeting = load_meeting(data, can_enter_room)
+    join_room(room_name(meeting.id))
+    return personal_snapshot(meeting, current_user)
+
+
+@live_event("check_in")
+def check_in(data):
+    meeting = load_meeting(data, can_enter_room)
+    attendance.check_in(meeting, current_user)
+    broadcast(meeting)
+    return personal_snapshot(meeting, current_user)
+
+
+@live_event("mark_attendance")
+def mark_attendance(data):
+    meeting = load_meeting(data, can_run_room)
+    person = accounts.get_user(require_int(data, "user_id"))
+    presence = Presence.PRESENT if data.get("presence") == "present" else Presence.ABSENT
+    attendance.mark(meeting, person, presence, by=current_user,
+                    reason=str(data.get("reason") or "")[:300])
+    broadcast(meeting)
+    return {"ok": True}
+
+
+def _run(data, action):
+    meeting = load_meeting(data, can_run_room)
+    action(meeting)
+    broadcast(meeting)
+    return {"ok": True}
+
+
+@live_event("start_meeting")
+def start_meeting(data):
+    return _run(data, lambda m: live.start_meeting(m, actor=current_user))
+
+
+@live_event("end_meeting")
+def end_meeting(data):
+    return _run(data, lambda m: live.end_meeting(m, actor=current_user))
+
+
+@live_event("take_item")
+def take_item(data):
+    item_id = require_int(data, "item_id")
+    return _run(data, lambda m: live.take_item(m, item_id, actor=current_user))
+
+
+@live_event("present")
+def present(data):
+    page = data.get("page") if isinstance(data.get("page"), int) else None
+    document = data.get("document_id") if isinstance(data.get("document_id"), int) else None
+    return _run(data, lambda m: live.present(m, document, page))
+
+
+@live_event("give_floor")
+def give_floor(data):
+    request_id = require_int(data, "request_id")
+    return _run(data, lambda m: live.give_floor(m, request_id, actor=current_user))
+
+
+@live_event("end_floor")
+def end_floor(data):
+    return _run(data, lambda m: live.end_floor(m, actor=current_user))
+
+
+@live_event("ask_to_speak")
+def ask_to_speak(data):
+    meeting = load_meeting(data, can_enter_room)
+    live.ask_to_speak(meeting, current_user)
+    broadcast(meeting)
+    return {"ok": True}
+
+
+@live_event("withdraw_request")
+def withdraw_request(data):
+    meeting = load_meeting(data, can_enter_room)
+    live.withdraw(meeting, current_user)
+    broadcast(meeting)
+    return {"ok": True}

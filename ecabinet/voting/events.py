@@ -1,0 +1,83 @@
+"""Socket events of polls: the chair opens and closes, members cast; acknowledgements come
+after the commit, and the room is told after the acknowledgement."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ecabinet.core.errors import NotFound
+from ecabinet.live.handlers import live_event
+from ecabinet.live.loading import BadRequest, load_meeting, require_int
+from ecabinet.live.permissions import can_enter_room, can_run_votes
+from ecabinet.live.room_events import broadcast
+from ecabinet.meetings import service as meetings
+from ecabinet.meetings.permissions import can_view_meeting
+from ecabinet.voting import service as voting
+from ecabinet.voting.models import MajorityRule, PollKind
+from ecabinet.voting.service import PollData
+
+
+def _poll_data(data) -> PollData:
+    question = data.get("question")
+    if not isinstance(question, str) or len(question) > 500:
+        raise BadRequest(_l("A poll needs a question of at most 500 characters."))
+    choices = data.get("choices") or voting.DEFAULT_CHOICES
+    if (not isinstance(choices, list | tuple) or len(choices) > 20
+            or not all(isinstance(c, str) and len(c) <= 200 for c in choices)):
+        raise BadRequest(_l("Give at most 20 choices of at most 200 characters."))
+    try:
+        kind = PollKind(data.get("kind") or "named")
+        majority = MajorityRule(data.get("majority") or "half_members")
+    except ValueError:
+        raise BadRequest(_l("Unknown kind of poll or majority rule.")) from None
+    max_choices = data.get("max_choices") or 1
+    if not isinstance(max_choices, int):
+        raise BadRequest(_l("The number of choices allowed must be a number."))
+    item = data.get("item_id") if isinstance(data.get("item_id"), int) else None
+    return PollData(question=question, choices=tuple(choices), kind=kind, majority=majority,
+                    max_choices=max_choices, allow_change=bool(data.get("allow_change")),
+                    agenda_item_id=item)
+
+
+def _poll_and_meeting(data, check):
+    """The poll and its meeting, authorised on the meeting like every room event."""
+    poll = voting.get_poll(require_int(data, "poll_id"))
+    meeting = meetings.get_meeting(poll.meeting_id)
+    if not can_view_meeting(meeting, current_user):
+        raise NotFound(_l("Poll %(id)s does not exist.", id=poll.id))
+    load_meeting({"meeting_id": meeting.id}, check)
+    return poll, meeting
+
+
+@live_event("open_poll")
+def open_poll(data):
+    meeting = load_meeting(data, can_run_votes)
+    poll = voting.open_poll(meeting, _poll_data(data), actor=current_user,
+                            override_quorum=data.get("override_quorum") is True)
+    broadcast(meeting)
+    return {"ok": True, "poll_id": poll.id}
+
+
+@live_event("cast_ballot")
+def cast_ballot(data):
+    poll, meeting = _poll_and_meeting(data, can_enter_room)
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not all(isinstance(c, int) for c in choices):
+        raise BadRequest(_l("Choose between 1 and %(n)d of the listed options.",
+                            n=poll.max_choices))
+    receipt = voting.cast_ballot(poll, meeting, current_user, tuple(choices),
+                                 data.get("token"))
+    if not receipt.repeated:
+        broadcast(meeting)
+    return {"ok": True, "poll_id": poll.id, "receipt": receipt.receipt,
+            "choices": list(receipt.choices), "repeated": receipt.repeated}
+
+
+@live_event("close_poll")
+def close_poll(data):
+    poll, meeting = _poll_and_meeting(data, can_run_votes)
+    result = voting.close_poll(poll, meeting, actor=current_user)
+    broadcast(meeting)
+    return {"ok": True, "poll_id": poll.id, "counts": list(result.counts),
+            "passed": result.passed, "explanation": result.explanation}

@@ -1,0 +1,80 @@
+"""The room and its votes over Socket.IO test clients, with the HTTP sign-in of each person."""
+
+from __future__ import annotations
+
+from ecabinet.extensions import db
+from tests.conftest import LiveClient, csrf_token
+
+
+def _client(app, username):
+    client = app.test_client()
+    client.post("/login", data={"username": username, "password": "Test-Passw0rd-2025",
+                                "csrf_token": csrf_token(client)})
+    return LiveClient(app, client)
+
+
+def _rooms(received) -> list[dict]:
+    return [m["args"][0] for m in received if m["name"] == "room"]
+
+
+def test_chair_runs_a_vote_that_a_member_casts_once(app, world):
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    assert chair.call("room_join", {"meeting_id": meeting_id})["me"]["can_run"] is True
+    joined = member.call("room_join", {"meeting_id": meeting_id})
+    assert joined["me"]["can_run"] is False and joined["started"] is False
+    assert chair.call("start_meeting", {"meeting_id": meeting_id}) == {"ok": True}
+    for person in (chair, member):
+        assert person.call("check_in", {"meeting_id": meeting_id})["me"]["present"]
+    opened = chair.call("open_poll", {"meeting_id": meeting_id, "question": "Thông qua?"})
+    poll_id = opened["poll_id"]
+    member.received()
+    ballot = {"meeting_id": meeting_id, "poll_id": poll_id, "choices": [0],
+              "token": "member-token-0001"}
+    first = member.call("cast_ballot", ballot)
+    again = member.call("cast_ballot", {**ballot, "choices": [1]})
+    assert first["receipt"] == again["receipt"] and again["repeated"] is True
+    assert _rooms(member.received())[-1]["poll"]["voted"] == 1
+    closed = chair.call("close_poll", {"meeting_id": meeting_id, "poll_id": poll_id})
+    assert closed["counts"] == [1, 0, 0]
+    late = _client(app, "chair").call("cast_ballot", {**ballot, "token": "chair-token-0001"})
+    assert late["error"] == "poll_closed" and late["message"]
+    state = _rooms(member.received())[-1]
+    assert state["poll"]["status"] == "closed" and state["poll"]["result"]["counts"] == [1, 0, 0]
+
+
+def test_bad_input_gets_a_clear_error_and_changes_nothing(app, world):
+    chair = _client(app, "chair")
+    for payload in (None, {}, {"meeting_id": "1"}, {"meeting_id": True}, [1, 2],
+                    {"meeting_id": world.meeting.id, "item_id": "x"}):
+        ack = chair.call("take_item", payload)
+        assert ack["error"] in ("bad_request", "not_started") and ack["message"], ack
+    huge = {"meeting_id": world.meeting.id, "question": "x" * 100_000}
+    assert chair.call("open_poll", huge)["error"] == "bad_request"
+    from ecabinet.voting.models import Poll
+
+    assert db.session.query(Poll).count() == 0
+
+
+def test_a_ballot_for_another_meetings_poll_is_not_found(app, world):
+    from ecabinet.voting import service as voting
+
+    poll = voting.open_poll(world.submitted, voting.PollData("Khác?"), actor=None,
+                            override_quorum=True)
+    member = _client(app, "member")  # not allowed to see the submitted meeting
+    ack = member.call("cast_ballot", {"poll_id": poll.id, "choices": [0],
+                                      "token": "member-token-0002"})
+    assert ack["error"] == "not_found"
+
+
+def test_reconnecting_client_gets_the_whole_room(app, world):
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    member.call("check_in", {"meeting_id": meeting_id})
+    member.call("ask_to_speak", {"meeting_id": meeting_id})
+    member.disconnect()
+    again = _client(app, "member").call("room_join", {"meeting_id": meeting_id})
+    assert again["started"] and again["me"]["present"]
+    assert again["item"]["id"] == world.item.id
+    assert [s["user_id"] for s in again["speakers"]] == [world.users["member"].id]
