@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ecabinet.accounts.errors import WeakPassword
+from ecabinet.core.text import fold
 
 COMMON_PASSWORDS = {
     "password", "password1", "123456789", "1234567890", "12345678910", "qwertyuiop",
@@ -59,28 +60,43 @@ class _LazyDummyHash:
 _DUMMY_HASH = _LazyDummyHash()
 
 
-def _fold(text: str) -> str:
-    """Lower-case and drop Vietnamese diacritics ("Nguyễn" -> "nguyen"), đ included."""
-    text = text.lower().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def password_words(password: str) -> list[str]:
+    """Split a password into its words, folded: at every non-letter and where a lower-case
+    letter is followed by a capital ("MatKhau@Manh2026" -> ["mat", "khau", "manh"])."""
+    words = []
+    for run in re.findall(r"[^\W\d_]+", password):
+        start = 0
+        for i in range(1, len(run)):
+            if run[i - 1].islower() and run[i].isupper():
+                words.append(run[start:i])
+                start = i
+        words.append(run[start:])
+    return [fold(word) for word in words]
+
+
+def name_parts(full_name: str) -> set[str]:
+    """The parts of a name long enough to matter, folded: "Nguyễn Văn Ánh" -> nguyen, van, anh."""
+    return {part for part in re.findall(r"[^\W\d_]+", fold(full_name)) if len(part) >= 3}
 
 
 def check_password_strength(password: str, *, username: str, full_name: str) -> None:
     """Refuse passwords that are short, guessable or built from the user's own names.
 
-    :raises WeakPassword: with a message saying what to change.
+    A name counts as a whole word of the password, not as letters inside another word:
+    "MatKhau@Manh2026" is fine for "Nguyễn Văn Ánh", "Anh@Nguyen2026" is not.
+
+    :raises WeakPassword: with a message saying what to change, in words that fit both the
+        user and an administrator setting someone else's password.
     """
     min_length = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < min_length:
         raise WeakPassword(_l("The password must have at least %(n)d characters.", n=min_length))
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         raise WeakPassword(_l("The password must contain both letters and digits."))
-    folded = _fold(password)
+    folded = fold(password)
     if folded in COMMON_PASSWORDS:
         raise WeakPassword(_l("This password is too common; choose another."))
-    if username and _fold(username) in folded:
-        raise WeakPassword(_l("The password must not contain your username."))
-    for part in _fold(full_name).split():
-        if len(part) >= 3 and part in folded:
-            raise WeakPassword(_l("The password must not contain your name."))
+    if username and fold(username) in folded:
+        raise WeakPassword(_l("The password must not contain the username."))
+    if name_parts(full_name) & set(password_words(password)):
+        raise WeakPassword(_l("The password must not contain a part of the person's name."))

@@ -75,7 +75,7 @@ def change_password():
             except AccountError as error:
                 form.new_password.errors.append(str(error.message))
             else:
-                flash(_("Your password was changed. Your other devices were signed out."),
+                flash(_("Your password was changed; your other devices were signed out."),
                       "success")
                 return redirect(url_for("meetings.home"))
     return render_template("accounts/password.html", form=form)
