@@ -77,8 +77,13 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
-    LOGIN_MAX_FAILURES = 5
+    # Sign-in throttling (ecabinet/accounts/signin.py), all counted over LOGIN_WINDOW:
     LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES = 5  # one account from one address: the 6th try gets 429
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 50  # one address across accounts (a NAT'd ward office)
+    LOGIN_SLOWDOWN_AFTER = 20  # one account across addresses: only slowed, never locked,
+    LOGIN_SLOWDOWN_BASE_S = 0.5  # by a pause doubling per failure above the threshold
+    LOGIN_SLOWDOWN_MAX_S = 8.0
     PASSWORD_MIN_LENGTH = 10
     # argon2id costs; tests lower them to keep the suite fast.
     ARGON2_TIME_COST = 3

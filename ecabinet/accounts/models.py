@@ -145,6 +145,7 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempts_username_at", "username", "at"),
         Index("ix_login_attempts_ip_at", "ip", "at"),
+        Index("ix_login_attempts_username_ip_at", "username", "ip", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,13 +1,11 @@
-"""accounts: sign-in throttling (placeholder)
+"""accounts: index sign-in attempts per (account, address) pair for throttling
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-02 10:00:00
 
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'
@@ -16,8 +14,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("login_attempts") as batch:
+        batch.create_index("ix_login_attempts_username_ip_at", ["username", "ip", "at"])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("login_attempts") as batch:
+        batch.drop_index("ix_login_attempts_username_ip_at")
