@@ -32,6 +32,24 @@ def init_socketio(app) -> None:
         # Same origin only (engine.io compares Origin with Host); the namespace checks again.
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
     )
+    # Flask-SocketIO answers /socket.io/ itself, outside Flask's after_request hooks.
+    app.wsgi_app = NosniffMiddleware(app.wsgi_app)
+
+
+class NosniffMiddleware:
+    """Add `X-Content-Type-Options: nosniff` to every response that lacks it, Engine.IO's
+    polling answers included, so a browser never guesses their type."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            if not any(name.lower() == "x-content-type-options" for name, _value in headers):
+                headers = [*headers, ("X-Content-Type-Options", "nosniff")]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def _available_mode() -> str:
