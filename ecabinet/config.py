@@ -90,4 +90,8 @@ class Defaults:
     ARGON2_MEMORY_COST = 64 * 1024
     ARGON2_PARALLELISM = 2
     SOCKETIO_ASYNC_MODE = None  # None: ecabinet.server decides (gevent)
+    # The room: check-in opens this long before the start; room broadcasts while ballots
+    # arrive are coalesced to one per this many seconds (0: one per change).
+    LIVE_CHECK_IN_MINUTES = 30
+    LIVE_BROADCAST_INTERVAL = 0.25
     AUDIT_PAGE_SIZE = 50

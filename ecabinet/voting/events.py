@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ecabinet.core.errors import NotFound
+from ecabinet.live.coalesce import broadcast_soon
 from ecabinet.live.handlers import live_event
 from ecabinet.live.loading import BadRequest, load_meeting, require_int
 from ecabinet.live.permissions import can_enter_room, can_run_votes
@@ -69,7 +70,7 @@ def cast_ballot(data):
     receipt = voting.cast_ballot(poll, meeting, current_user, tuple(choices),
                                  data.get("token"))
     if not receipt.repeated:
-        broadcast(meeting)
+        broadcast_soon(meeting.id, broadcast)  # the acknowledgement goes first
     return {"ok": True, "poll_id": poll.id, "receipt": receipt.receipt,
             "choices": list(receipt.choices), "repeated": receipt.repeated}
 

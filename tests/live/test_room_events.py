@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from ecabinet.extensions import db
 from tests.conftest import LiveClient, csrf_token
+
+
+@pytest.fixture(autouse=True)
+def broadcast_every_change(app):
+    """One broadcast per change, so that each test can read what the room was told."""
+    app.config["LIVE_BROADCAST_INTERVAL"] = 0
 
 
 def _client(app, username):
@@ -78,3 +88,22 @@ def test_reconnecting_client_gets_the_whole_room(app, world):
     assert again["started"] and again["me"]["present"]
     assert again["item"]["id"] == world.item.id
     assert [s["user_id"] for s in again["speakers"]] == [world.users["member"].id]
+
+
+def test_ballots_arriving_together_are_broadcast_once(app, world):
+    app.config["LIVE_BROADCAST_INTERVAL"] = 0.3
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    for person in (chair, member):
+        person.call("room_join", {"meeting_id": meeting_id})
+        person.call("check_in", {"meeting_id": meeting_id})
+    poll_id = chair.call("open_poll", {"meeting_id": meeting_id, "question": "Q?"})["poll_id"]
+    member.received()
+    for person, token in ((chair, "chair-token-0001"), (member, "member-token-0001")):
+        ack = person.call("cast_ballot", {"poll_id": poll_id, "choices": [0], "token": token})
+        assert ack["ok"]  # acknowledged at once, before any broadcast
+    assert _rooms(member.received()) == []
+    time.sleep(0.8)
+    states = _rooms(member.received())
+    assert len(states) == 1 and states[0]["poll"]["voted"] == 2

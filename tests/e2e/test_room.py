@@ -1,0 +1,63 @@
+"""The meeting room in real browsers: the chair starts the meeting and runs a vote, two
+delegates (one on a phone) check in and vote, every screen shows "recorded" and the result."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PageWatcher, sign_in
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Phiên họp thường kỳ tháng 12 năm 2026"
+
+
+def _room(browser, base, username, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    watcher = PageWatcher(page)
+    sign_in(page, base, username)
+    with page.expect_navigation():
+        page.get_by_text(TITLE).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Vào phòng họp").click()
+    page.wait_for_selector("html[data-room-ready]", timeout=60_000)
+    return context, page, watcher
+
+
+def test_chair_runs_a_vote_two_delegates_cast_it(live_server, browser):
+    base = live_server.url
+    chair_ctx, chair, chair_watch = _room(browser, base, "chutich", 1280)
+    chair.get_by_role("button", name="Bắt đầu cuộc họp").click()
+    expect(chair.locator('[data-bind="status"]')).to_have_text("Đang họp")
+    chair.get_by_role("button", name="Điểm danh có mặt").click()
+    delegates = []
+    for username, width in (("daibieu01", 390), ("daibieu02", 1280)):
+        context, page, watcher = _room(browser, base, username, width)
+        expect(page.get_by_role("button", name="Bắt đầu cuộc họp")).to_be_hidden()
+        page.get_by_role("button", name="Điểm danh có mặt").click()
+        expect(page.get_by_role("button", name="Điểm danh có mặt")).to_be_hidden()
+        delegates.append((context, page, watcher))
+    expect(chair.locator('[data-bind="quorum"]')).to_contain_text("(3/")
+
+    chair.fill("#poll-question", "Thông qua dự toán ngân sách năm 2027?")
+    chair.check("input[name=override_quorum]")
+    chair.get_by_role("button", name="Mở biểu quyết").click()
+    for _context, page, _watcher in delegates:
+        page.get_by_label("Tán thành", exact=True).check()
+        page.get_by_role("button", name="Gửi phiếu").click()
+        expect(page.locator("[data-ballot-status]")).to_have_text(
+            re.compile(r"Đã ghi nhận\. Mã phiếu: [A-Z2-9]{4}-[A-Z2-9]{4}"))
+    expect(chair.locator("[data-progress]")).to_have_text(re.compile(r"Đã biểu quyết: 2/"))
+    chair.get_by_role("button", name="Kết thúc biểu quyết").click()
+    for page in [chair] + [p for _c, p, _w in delegates]:
+        expect(page.locator(".room-result")).to_contain_text("2/")
+    phone = delegates[0][1]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    for watcher in [chair_watch] + [w for _c, _p, w in delegates]:
+        assert watcher.problems == []
+    for context in [chair_ctx] + [c for c, _p, _w in delegates]:
+        context.close()
