@@ -90,6 +90,11 @@ class Defaults:
     ARGON2_MEMORY_COST = 64 * 1024
     ARGON2_PARALLELISM = 2
     SOCKETIO_ASYNC_MODE = None  # None: ecabinet.server decides (gevent)
+    # Each /live connection: a token bucket of events (per second, burst), and refusals
+    # audited as one entry with a count per interval (ecabinet/live/connection.py).
+    LIVE_EVENT_RATE = 10.0
+    LIVE_EVENT_BURST = 30
+    LIVE_DENIAL_AUDIT_INTERVAL_S = 60.0
     # The room: check-in opens this long before the start; room broadcasts while ballots
     # arrive are coalesced to one per this many seconds (0: one per change).
     LIVE_CHECK_IN_MINUTES = 30

@@ -13,9 +13,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
-from ecabinet.core.errors import EcabinetError
+from ecabinet.core.errors import EcabinetError, NotFound
+from ecabinet.live.connection import flush_denials, note_denial, take_event_token
 from ecabinet.live.handlers import handler_for
 from ecabinet.meetings import service as meetings
+from ecabinet.meetings.permissions import can_view_meeting
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,20 @@ def meeting_room(meeting_id: int) -> str:
 
 
 def signed_in(handler):
-    """Re-check the session at every event: a user deactivated mid-meeting is refused."""
+    """Guard every event: spend a token of the connection's rate limit first (a flood costs
+    no query), re-check the session (a user deactivated mid-meeting is refused), and audit
+    refusals coalesced per connection."""
 
     @wraps(handler)
     def guarded(self, *args):
+        take_event_token()
         if not current_user.is_authenticated:
             raise NotSignedIn(_l("Please sign in to continue."))
-        return handler(self, *args)
+        try:
+            return handler(self, *args)
+        except EcabinetError as error:
+            note_denial(request.event["message"], error)
+            raise
 
     return guarded
 
@@ -63,12 +72,21 @@ def socket_error(error: Exception) -> dict:
             "message": _("An unexpected error occurred. It has been logged; please try again.")}
 
 
+def _on_closed(_self, *_reason) -> None:
+    """Write the refusals this connection still had counted (not an on_* event: clients
+    cannot send it)."""
+    flush_denials()
+
+
 class LiveNamespace(Namespace):
     PATH = "/live"
 
     def trigger_event(self, event, *args):
         """Our own on_* events first; then those that features registered
         (ecabinet/live/handlers.py), behind the same session check and error mapping."""
+        if event == "disconnect":
+            return self.socketio._handle_event(MethodType(_on_closed, self), event,
+                                               self.namespace, *args)
         feature = handler_for(event or "")
         if feature is None or hasattr(self, f"on_{event}"):
             return super().trigger_event(event, *args)
@@ -94,6 +112,8 @@ class LiveNamespace(Namespace):
         meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
         if not isinstance(meeting_id, int):
             raise EcabinetError(_l("A meeting id is required."), code="bad_request")
-        meeting = meetings.get_meeting_for(meeting_id, current_user)
+        meeting = meetings.get_meeting(meeting_id)
+        if not can_view_meeting(meeting, current_user):
+            raise NotFound(_l("Meeting %(id)s does not exist.", id=meeting_id))
         join_room(meeting_room(meeting.id))
         return {"ok": True, "meeting_id": meeting.id}
