@@ -63,6 +63,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "documents.file": {"GET": MEETING},
     "documents.packet": {"GET": MEETING},
     "live.room": {"GET": MEETING},
+    "live.display": {"GET": MEETING},
     "notify.notifications": {"GET": SIGNED_IN},
     "notify.mark_read": {"POST": SIGNED_IN},
     "notify.retry_mails": {"POST": SECRETARIAT},

@@ -20,6 +20,14 @@ def room(meeting_id: int):
     return render_template("live/room.html", meeting=meeting)
 
 
+@bp.get("/meetings/<int:meeting_id>/display")
+@login_required
+def display(meeting_id: int):
+    """The projector page: read-only, large type, for the screen at the front of the room."""
+    meeting = load_meeting(meeting_id, can_enter_room, what="live.display")
+    return render_template("live/display.html", meeting=meeting)
+
+
 def room_panel(meeting, user) -> dict | None:
     """A way into the room from the meeting page, for those who take part, once published."""
     if meeting.status not in VISIBLE_TO_PARTICIPANTS or not can_enter_room(meeting, user):

@@ -52,9 +52,20 @@ def test_chair_runs_a_vote_two_delegates_cast_it(live_server, browser):
         expect(page.locator("[data-ballot-status]")).to_have_text(
             re.compile(r"Đã ghi nhận\. Mã phiếu: [A-Z2-9]{4}-[A-Z2-9]{4}"))
     expect(chair.locator("[data-progress]")).to_have_text(re.compile(r"Đã biểu quyết: 2/"))
+    display_ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
+    display = display_ctx.new_page()
+    display_watch = PageWatcher(display)
+    sign_in(display, base, "thuky")
+    display.goto(chair.url.replace("/room", "/display"))
+    display.wait_for_selector("html[data-room-ready]", timeout=60_000)
+    expect(display.locator('[data-bind="progress"]')).to_have_text(re.compile(r"Đã biểu quyết: 2/"))
     chair.get_by_role("button", name="Kết thúc biểu quyết").click()
     for page in [chair] + [p for _c, p, _w in delegates]:
         expect(page.locator(".room-result")).to_contain_text("2/")
+    expect(display.locator('[data-bind="result"]')).to_contain_text("thành viên tán thành")
+    display.screenshot(path=str(live_server.log.parent / "display.png"))
+    assert display_watch.problems == []
+    display_ctx.close()
     phone = delegates[0][1]
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     for watcher in [chair_watch] + [w for _c, _p, w in delegates]:

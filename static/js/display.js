@@ -1,0 +1,54 @@
+// The projector page: the room's state in large type, read-only; it follows the room's pushes.
+import { connect } from "./live.js";
+
+const body = document.body;
+const L = body.dataset;
+const meetingId = Number(body.dataset.meetingId);
+const socket = connect("/live");
+const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
+let speakingSince = null;
+
+function render(state) {
+  const q = state.quorum;
+  bound("quorum").textContent = `${q.reached ? L.lQuorumOk : L.lQuorumNo} (${q.present}/${q.in_office})`;
+  bound("quorum").classList.toggle("ok", q.reached);
+  bound("item").textContent = state.item ? state.item.title : state.ended ? L.lEnded : L.lNotStarted;
+  const speaker = state.speakers.find((s) => s.status === "speaking");
+  bound("speaker-box").hidden = !speaker;
+  bound("speaker").textContent = speaker ? speaker.name : "";
+  speakingSince = speaker && speaker.since ? new Date(speaker.since) : null;
+  const poll = state.poll;
+  bound("poll-box").hidden = !poll;
+  if (!poll) return;
+  bound("question").textContent = poll.question;
+  bound("progress").textContent = `${L.lVoted}: ${poll.voted}/${poll.eligible}`;
+  bound("result").textContent = poll.result ? poll.result.explanation : "";
+  const counts = bound("counts");
+  counts.replaceChildren();
+  if (poll.result) {
+    poll.choices.forEach((label, index) => {
+      const li = document.createElement("li");
+      li.textContent = `${label}: ${poll.result.counts[index]}`;
+      counts.append(li);
+    });
+  }
+}
+
+function tick() {
+  const timer = bound("timer");
+  if (!speakingSince) { timer.textContent = ""; return; }
+  const seconds = Math.max(0, Math.floor((Date.now() - speakingSince.getTime()) / 1000));
+  timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function join() {
+  socket.emit("room_join", { meeting_id: meetingId }, (state) => {
+    if (state && !state.error) render(state);
+    document.documentElement.dataset.roomReady = "1";
+  });
+}
+
+socket.on("connect", join);
+if (socket.connected) join();
+socket.on("room", (state) => { if (state.meeting_id === meetingId) render(state); });
+setInterval(tick, 1000);
