@@ -68,6 +68,11 @@ def create_app(config: dict | None = None):
     from ecabinet.live.views import bp as live_bp
 
     app.register_blueprint(live_bp)
+    from ecabinet.meetings.list_views import bp as meeting_list_bp
+    from ecabinet.meetings.rules_views import bp as meeting_rules_bp
+
+    app.register_blueprint(meeting_list_bp)
+    app.register_blueprint(meeting_rules_bp)
     import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
 
     init_socketio(app)

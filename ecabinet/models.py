@@ -5,5 +5,6 @@ from ecabinet.audit import models as audit  # noqa: F401
 from ecabinet.documents import models as documents  # noqa: F401
 from ecabinet.live import models as live  # noqa: F401
 from ecabinet.meetings import models as meetings  # noqa: F401
+from ecabinet.meetings import rules_models as meeting_rules  # noqa: F401
 from ecabinet.notify import models as notify  # noqa: F401
 from ecabinet.voting import models as voting  # noqa: F401

@@ -67,6 +67,8 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "notify.notifications": {"GET": SIGNED_IN},
     "notify.mark_read": {"POST": SIGNED_IN},
     "notify.retry_mails": {"POST": SECRETARIAT},
+    "meeting_list.index": {"GET": SIGNED_IN},
+    "meeting_rules.rules": {"GET": SECRETARIAT | ADMIN, "POST": SECRETARIAT | ADMIN},
 }
 # Workflow steps are tried on a meeting in the state the step starts from; the rest on the
 # published meeting. Who may see that meeting is told 403 when refused, everyone else 404.
