@@ -95,6 +95,9 @@ class Defaults:
     LIVE_EVENT_RATE = 10.0
     LIVE_EVENT_BURST = 30
     LIVE_DENIAL_AUDIT_INTERVAL_S = 60.0
+    # How often each process closes its /live sockets whose session ended (logout, password
+    # change, deactivation): within this many seconds, in every process.
+    LIVE_SESSION_CHECK_S = 2.0
     # The room: check-in opens this long before the start; room broadcasts while ballots
     # arrive are coalesced to one per this many seconds (0: one per change).
     LIVE_CHECK_IN_MINUTES = 30

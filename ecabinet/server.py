@@ -77,6 +77,8 @@ def raise_open_file_limit() -> int:
 def run(app, host: str, port: int) -> None:
     """Serve HTTP and websockets on one port with the chosen server."""
     from ecabinet.extensions import socketio
+    from ecabinet.live.session_watch import start_session_watch
 
     raise_open_file_limit()
+    start_session_watch(app)
     socketio.run(app, host=host, port=port, log_output=True, allow_unsafe_werkzeug=False)

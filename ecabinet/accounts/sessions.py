@@ -12,8 +12,12 @@ from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_digest = token_digest
 
 
 def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:
@@ -57,3 +61,15 @@ def end_user_sessions(user: User, *, keep_token: str | None = None) -> int:
     if keep_token:
         query = query.where(UserSession.token_hash != _digest(keep_token))
     return db.session.execute(query.values(ended_at=utcnow())).rowcount
+
+
+def live_digests(digests: set[str]) -> set[str]:
+    """Those of `digests` whose session is open and whose user is active (the socket sweep)."""
+    if not digests:
+        return set()
+    return set(db.session.execute(
+        select(UserSession.token_hash)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash.in_(digests), UserSession.ended_at.is_(None),
+               User.is_active.is_(True))
+    ).scalars())

@@ -7,15 +7,17 @@ from functools import wraps
 from types import MethodType
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
+from ecabinet.accounts.auth import SESSION_TOKEN_KEY
 from ecabinet.core.errors import EcabinetError, NotFound
 from ecabinet.live.connection import flush_denials, note_denial, take_event_token
 from ecabinet.live.handlers import handler_for
+from ecabinet.live.session_watch import remember_session
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.permissions import can_view_meeting
 
@@ -99,6 +101,7 @@ class LiveNamespace(Namespace):
             return False
         if not current_user.is_authenticated:
             return False
+        remember_session(request.environ, session.get(SESSION_TOKEN_KEY))
         join_room(user_room(current_user.id))
         return True
 

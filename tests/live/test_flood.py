@@ -22,10 +22,11 @@ def _live_as(app, username):
 
 
 def test_flood_of_events_is_rate_limited_with_a_message(app, world):
+    app.config["LIVE_EVENT_RATE"] = 0.5  # a loaded test machine must not refill the bucket
     live = _live_as(app, "member")
     acks = [live.call("whoami") for _ in range(200)]
     limited = [ack for ack in acks if ack.get("error") == "rate_limited"]
-    assert len(limited) >= 200 - app.config["LIVE_EVENT_BURST"] - 10
+    assert len(limited) >= 200 - app.config["LIVE_EVENT_BURST"] - 5
     assert "yêu cầu" in limited[0]["message"]  # in the user's language
     assert acks[0]["username"] == "member"
 
