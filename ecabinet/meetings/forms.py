@@ -14,10 +14,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ecabinet.accounts.forms import choices
+from ecabinet.core.timeutil import LOCAL_ZONE, utcnow
+from ecabinet.meetings.deadlines import starts_in_the_past
 
 
 def _checklist(label):
@@ -48,6 +57,17 @@ class MeetingForm(FlaskForm):
     guest_ids = _checklist(_l("Guests (may read and speak, may not vote)"))
     unit_ids = _checklist(_l("Invited units"))
     revision = HiddenField()
+    confirm_past_start = BooleanField(_l("I confirm that the meeting took place at this time"))
+
+    def validate_confirm_past_start(self, field) -> None:
+        """A new meeting (no revision yet) that starts in the past is confirmed, never
+        silently accepted: it would vanish from the upcoming list."""
+        if self.revision.data or self.starts_at.data is None:
+            return
+        start = self.starts_at.data.replace(tzinfo=LOCAL_ZONE)
+        if starts_in_the_past(start, utcnow()) and not field.data:
+            raise ValidationError(_l("This meeting starts in the past. Check the date, or "
+                                     "confirm below that it took place then."))
 
 
 class AgendaItemForm(FlaskForm):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from datetime import UTC, datetime, timedelta
 
 from ecabinet.audit.models import AuditEntry
@@ -106,3 +105,23 @@ def test_rules_page_saves_and_refuses_bad_input(world, client, auth):
         "thematic_notice_days": "2", "extraordinary_notice_days": "1"})
     assert ok.status_code == 302
     assert deadlines.rules_for(world.units["province"].id).regular_notice_working_days == 4
+
+
+def test_new_meeting_in_the_past_asks_for_confirmation(world, client, auth):
+    from ecabinet.core.timeutil import to_local, utcnow
+    from ecabinet.meetings.models import Meeting
+    from tests.conftest import csrf_token
+    from tests.meetings.test_views import _meeting_form
+
+    auth.login("secretariat")
+    start = to_local(utcnow() - timedelta(days=2)).replace(second=0, microsecond=0)
+    form = _meeting_form(world, client, starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+                         ends_at=(start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page = client.post("/meetings/new", data=form).get_data(as_text=True)
+    assert "thời gian bắt đầu đã qua" in page
+    assert "Tôi xác nhận cuộc họp đã diễn ra" in page and "Phiên họp về chuyển đổi số" in page
+    assert db.session.query(Meeting).filter_by(title=form["title"]).count() == 0
+    confirmed = client.post("/meetings/new", data={**form, "csrf_token": csrf_token(client),
+                                                   "confirm_past_start": "y"})
+    assert confirmed.status_code == 302
+    assert db.session.query(Meeting).filter_by(title=form["title"]).count() == 1
