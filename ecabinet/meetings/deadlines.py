@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -37,6 +37,9 @@ from ecabinet.meetings.rules_models import (
     BodyRules,
     MeetingPublication,
 )
+
+if TYPE_CHECKING:
+    import holidays
 
 MAX_NOTICE_DAYS = 30
 
@@ -68,7 +71,12 @@ def can_see_notice_deadline(meeting: Meeting, user) -> bool:
 
 @lru_cache(maxsize=1)
 def _calendar() -> holidays.HolidayBase:
-    """Vietnam's public holidays; the object fills in further years as they are asked for."""
+    """Vietnam's public holidays; the object fills in further years as they are asked for.
+
+    Imported on first use: the package takes about 0.3 s to load, which start-up need not pay.
+    """
+    import holidays
+
     return holidays.country_holidays("VN")
 
 

@@ -37,6 +37,11 @@ def test_notice_deadline_regular_skips_lunar_new_year(world):
     assert _local(deadlines.notice_deadline(meeting)) == datetime(2026, 2, 11, 0, 0)
 
 
+def test_notice_deadline_counts_a_substituted_saturday(world):
+    meeting = _meeting(world, datetime(2026, 8, 25, 8, 0))  # Sat 22 Aug 2026 is a working day
+    assert _local(deadlines.notice_deadline(meeting)) == datetime(2026, 8, 21, 0, 0)
+
+
 def test_notice_deadline_thematic_is_one_day(world):
     meeting = _meeting(world, datetime(2026, 3, 9, 8, 0), kind=MeetingKind.THEMATIC)
     assert _local(deadlines.notice_deadline(meeting)) == datetime(2026, 3, 8, 8, 0)
