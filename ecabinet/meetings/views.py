@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ecabinet.core.permissions import deny
-from ecabinet.core.timeutil import LOCAL_ZONE, to_local
-from ecabinet.meetings import agenda, service, states, workflow
+from ecabinet.core.timeutil import LOCAL_ZONE, to_local, utcnow
+from ecabinet.meetings import agenda, deadlines, service, states, workflow
 from ecabinet.meetings import permissions as can
 from ecabinet.meetings.agenda_views import item_form
 from ecabinet.meetings.errors import MeetingError
@@ -69,6 +69,9 @@ def detail(meeting_id: int):
     return render_template("meetings/detail.html", can=can, states=states, agenda=agenda,
                            meeting=meeting, my_role=can.participant_role(meeting, current_user),
                            panels=render_panels(meeting, current_user),
+                           publish_warning=deadlines.publish_warning(meeting, utcnow())
+                           if can.can_publish(meeting, current_user)
+                           and states.step_possible(meeting, "publish") else None,
                            item_form=fill_agenda_choices(AgendaItemForm(), meeting),
                            edit_forms={item.id: item_form(item) for item in meeting.agenda}
                            if editable else {}, comment_form=CommentForm())

@@ -12,6 +12,7 @@ from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
+from ecabinet.meetings import deadlines
 from ecabinet.meetings.errors import InvalidMeeting, WrongState
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting, MeetingStatus
@@ -71,7 +72,9 @@ def publish(meeting: Meeting, *, actor: User):
     """Make the meeting visible to its participants and invited units, and tell them."""
     _check_step(meeting, "publish")
     meeting.published_at = utcnow()
-    _move(meeting, "publish", S.PUBLISHED, actor=actor, action="publish")
+    late = deadlines.record_publication(meeting, actor=actor)  # Art. 114: kept, not refused
+    _move(meeting, "publish", S.PUBLISHED, actor=actor, action="publish",
+          details={"late": late})
     return notify.meeting_published(meeting, actor=actor)
 
 

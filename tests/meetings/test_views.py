@@ -177,3 +177,24 @@ def test_agenda_change_after_publishing_tells_participants(client, auth, world):
     told = db.session.execute(select(Notification.user_id)
                               .where(Notification.kind == "meeting_changed")).scalars().all()
     assert world.users["member"].id in told and world.users["chair"].id in told
+
+
+def test_publishing_after_the_notice_deadline_warns_and_records_it(client, auth, world):
+    from sqlalchemy import select
+
+    from ecabinet.meetings.rules_models import MeetingPublication
+
+    meeting = world.approved  # regular, in 16 days: move it to tomorrow, past the deadline
+    meeting.starts_at = utcnow() + timedelta(days=1)
+    meeting.ends_at = meeting.starts_at + timedelta(hours=2)
+    db.session.commit()
+    auth.login("secretariat")
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert page.count("Vẫn phát hành?") == 2  # shown, and asked again on the button
+    response = client.post(f"/meetings/{meeting.id}/publish",
+                           data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert response.status_code == 200
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.PUBLISHED  # publishing stays possible
+    record = db.session.execute(select(MeetingPublication)).scalar_one()
+    assert record.late and record.published_at == meeting.published_at
