@@ -1,0 +1,132 @@
+"""Phones and tablets: every page a demo role can reach fits the screen from 360 px up.
+
+Each role's pages are collected by following the links a person can follow (home page, menu,
+meeting pages, admin lists, edit forms) in a real browser. Links of the same shape
+(`/admin/users/7/edit`, `/admin/users/8/edit`) are visited twice at most, which keeps the walk
+to a few minutes while still reaching every kind of page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import PageWatcher, sign_in
+
+pytestmark = pytest.mark.e2e
+
+ROLES = ["admin", "thuky", "chutich", "phochutich", "daibieu01", "vanthu01", "thukyphuong"]
+WIDTHS = [360, 390, 1280]
+HEIGHTS = {360: 780, 390: 844, 1280: 800}
+SHOTS = Path("/tmp/ec/shots")
+SAME_SHAPE = 2
+MAX_PAGES = 80
+# Links that are not pages: files, downloads, the packet, signing out.
+NOT_A_PAGE = re.compile(r"/file\b|download|/packet|/logout|/static/|\.(pdf|ics|csv)$")
+# Pages worth a look on a phone and a tablet (screenshots for a human).
+SHOT_SHAPES = {"/", "/meetings/N", "/meetings/N/edit", "/meetings/new", "/documents/N",
+               "/admin/users", "/admin/users/N/edit", "/admin/units", "/admin/units/N/edit",
+               "/notifications"}
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"/\d+", "/N", path)
+
+
+def _links(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    found = []
+    for href in hrefs:
+        url = urldefrag(href)[0]
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != origin or NOT_A_PAGE.search(parts.path):
+            continue
+        found.append(url)
+    return found
+
+
+def _open(page, url: str) -> int:
+    response = page.goto(url, wait_until="load")
+    return response.status if response else 0
+
+
+def _overflow(page, width: int) -> int:
+    """How far the page reaches past the screen. A phone browser zooms out to fit a page that is
+    too wide, which widens innerWidth with it, so the screen's own width is the yardstick too."""
+    return page.evaluate("""(width) => document.documentElement.scrollWidth
+      - Math.min(window.innerWidth, width)""", width)
+
+
+def _widest(page, width: int) -> str:
+    """Name the element that sticks out furthest, so that a failure says what to fix."""
+    return page.evaluate("""(width) => {
+      let worst = null, right = width;
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > right + 0.5) { right = r.right; worst = el; }
+      }
+      if (!worst) return '';
+      return `${worst.tagName.toLowerCase()}#${worst.id}.${[...worst.classList].join('.')}`
+        + ` right=${Math.round(right)}`;
+    }""", width)
+
+
+def _collect_pages(browser, server, username: str) -> list[str]:
+    """Follow links breadth-first from the home page, as the role sees them on a tablet."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, server.url, username)
+    seen: set[str] = set()
+    shapes: Counter[str] = Counter()
+    queue = [server.url + "/"]
+    pages: list[str] = []
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.pop(0)
+        shape = _shape(urlsplit(url).path)
+        if url in seen or shapes[shape] >= SAME_SHAPE:
+            continue
+        seen.add(url)
+        shapes[shape] += 1
+        pages.append(url)  # a refused page is reported by the measuring pass
+        if _open(page, url) >= 400:
+            continue
+        queue.extend(link for link in _links(page, server.url) if link not in seen)
+    context.close()
+    return pages
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_of_role_fits_the_screen(live_server, browser, username):
+    pages = _collect_pages(browser, live_server, username)
+    assert len(pages) >= 3, f"{username} reached only {pages}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    shot_taken: set[tuple[str, int]] = set()
+    for width in WIDTHS:
+        mobile = width < 1000
+        context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]},
+                                      locale="vi-VN", is_mobile=mobile, has_touch=mobile)
+        page = context.new_page()
+        watcher = PageWatcher(page)
+        sign_in(page, live_server.url, username)
+        for url in pages:
+            path = urlsplit(url).path
+            status = _open(page, url)
+            if status >= 400:
+                failures.append(f"{width}px {path}: HTTP {status}")
+                continue
+            overflow = _overflow(page, width)
+            if overflow > 0:
+                failures.append(f"{width}px {path}: {overflow}px sideways ({_widest(page, width)})")
+            shape = _shape(path)
+            if width in (390, 1280) and shape in SHOT_SHAPES and (shape, width) not in shot_taken:
+                shot_taken.add((shape, width))
+                name = shape.strip("/").replace("/", "-") or "home"
+                page.screenshot(path=SHOTS / f"{username}-{name}-{width}.png")
+        failures.extend(f"{width}px: {problem}" for problem in watcher.problems)
+        context.close()
+    assert failures == [], f"{username}: " + "\n".join(failures)
