@@ -69,8 +69,16 @@ async function renderPage(number) {
     holder.box.dataset.rendered = "true";
   })();
   state.rendering.set(number, job);
-  try { await job; } catch (error) { console.warn("page", number, error); }
-  finally { state.rendering.delete(number); }
+  try {
+    await job;
+  } catch (error) {
+    console.warn("page", number, error);
+    return;
+  } finally {
+    state.rendering.delete(number);
+  }
+  // A zoom during the render left this page stale; redraw it if it is the one being read.
+  if (holder.renderedAt !== state.scale && Math.abs(number - state.current) <= 1) renderPage(number);
 }
 
 const pageObserver = new IntersectionObserver((entries) => {
@@ -110,7 +118,11 @@ function zoomTo(scale, keepFit = false) {
   state.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
   state.fitWidth = keepFit;
   layout();
-  for (const holder of state.pages) holder.renderedAt = null;
+  // Pages drawn at the old scale are stale: data-rendered comes back once each is redrawn.
+  for (const holder of state.pages) {
+    holder.renderedAt = null;
+    delete holder.box.dataset.rendered;
+  }
   goTo(page);
 }
 
@@ -218,17 +230,24 @@ function showTab(name) {
 }
 
 // ---- search ---------------------------------------------------------------------------------
+// Both sides are folded like ecabinet.core.text.fold: lower case, no tones, đ as d, so that
+// "giai ngan" typed on a phone finds "giải ngân".
+function fold(text) {
+  return (text || "").normalize("NFC").toLocaleLowerCase("vi").replaceAll("đ", "d")
+    .normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").replace(/\s+/g, " ");
+}
+
 async function pageText(number) {
   if (!state.texts.has(number)) {
     const page = await state.pdf.getPage(number);
     const content = await page.getTextContent();
-    state.texts.set(number, content.items.map((item) => item.str).join(" ").toLocaleLowerCase());
+    state.texts.set(number, fold(content.items.map((item) => item.str).join(" ")));
   }
   return state.texts.get(number);
 }
 
 async function search(query) {
-  const wanted = query.trim().toLocaleLowerCase();
+  const wanted = fold(query).trim();
   if (!wanted) return;
   if (wanted !== state.search.query) {
     const hits = [];
