@@ -28,9 +28,9 @@ MAX_PAGES = 80
 # Links that are not pages: files, downloads, the packet, signing out.
 NOT_A_PAGE = re.compile(r"/file\b|download|/packet|/logout|/static/|\.(pdf|ics|csv)$")
 # Pages worth a look on a phone and a tablet (screenshots for a human).
-SHOT_SHAPES = {"/", "/meetings/N", "/meetings/N/edit", "/meetings/new", "/documents/N",
-               "/admin/users", "/admin/users/N/edit", "/admin/units", "/admin/units/N/edit",
-               "/notifications"}
+SHOT_SHAPES = {"/", "/meetings", "/meetings/N", "/meetings/N/edit", "/meetings/new",
+               "/meetings/N/documents", "/documents/N", "/admin/users", "/admin/users/N",
+               "/admin/units", "/admin/units/N", "/admin/audit", "/notifications"}
 
 
 def _shape(path: str) -> str:
