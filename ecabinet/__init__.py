@@ -73,6 +73,9 @@ def create_app(config: dict | None = None):
 
     app.register_blueprint(meeting_list_bp)
     app.register_blueprint(meeting_rules_bp)
+    from ecabinet.documents.packet_views import bp as packets_bp
+
+    app.register_blueprint(packets_bp)
     import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
 
     init_socketio(app)

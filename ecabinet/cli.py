@@ -204,9 +204,11 @@ def worker_command(workers):
     """Run the background worker (mail delivery with retries) until stopped."""
     import logging
 
+    from ecabinet.documents.packet_tasks import register_tasks
     from ecabinet.notify.queue import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    register_tasks(current_app._get_current_object())  # packet builds
     run_worker(current_app._get_current_object(), workers)
 
 

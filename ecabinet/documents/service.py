@@ -1,20 +1,18 @@
-"""Every rule and write about a meeting's documents: upload, versions, removal, reads, copies.
+"""Every rule and write about a meeting's documents: upload, versions, titles, removal, reads.
 
 Uploads are hostile until :func:`~ecabinet.documents.pdfcheck.sanitize_pdf` (a limited child
-process) says otherwise; only then are they stored and watermarked in this process.
+process) says otherwise; only then are they stored. Converting office files lives in
+:mod:`ecabinet.documents.conversion`, readers' watermarked copies in
+:mod:`ecabinet.documents.reader_copies` (both re-exported here for their callers).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 from flask import current_app
@@ -25,15 +23,19 @@ from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
 from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import storage
+from ecabinet.documents.conversion import (  # noqa: F401 - re-exported for callers
+    OFFICE_EXTENSIONS,
+    convert_to_pdf,
+    needs_conversion,
+    office_converter,
+)
 from ecabinet.documents.errors import (
-    ConversionUnavailable,
+    DocumentError,
     DocumentNotFound,
-    DownloadsNotAllowed,
     UploadRefused,
     WrongState,
 )
 from ecabinet.documents.models import Document, DocumentRead, DocumentVersion
-from ecabinet.documents.packet import AgendaEntry, PacketDocument, build_packet
 from ecabinet.documents.pdfcheck import (
     ACTIVE_KIND_LABELS,
     REASON_MESSAGES,
@@ -43,18 +45,24 @@ from ecabinet.documents.pdfcheck import (
 )
 from ecabinet.documents.permissions import (
     CLOSED,
-    can_download_packet,
     can_view_document,
     meeting_of,
 )
-from ecabinet.documents.watermark import WatermarkStyle, stamp_text, watermark_pdf
+from ecabinet.documents.reader_copies import (  # noqa: F401 - re-exported for callers
+    ReaderCopy,
+    reader_copy,
+)
 from ecabinet.extensions import db
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting
 
-OFFICE_EXTENSIONS = frozenset({".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".rtf"})
-CONVERSION_TIMEOUT = 120
+TITLE_MAX = 300
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+# Titles that PDF producers write for themselves, not for the document: a file name, a
+# generator's "Microsoft Word - x.docx", "Untitled".
+_JUNK_TITLE = re.compile(r"(?i)^(untitled|document\d*|microsoft (word|excel) - .*|.*\.(docx?|xlsx?|"
+                         r"odt|ods|rtf|pdf))$")
 
 
 @dataclass(frozen=True)
@@ -97,16 +105,7 @@ class DocumentEntry:
     agenda_item_id: int | None
 
 
-@dataclass(frozen=True)
-class ReaderCopy:
-    """A reader's watermarked copy of one version; ``etag`` changes with version and reader."""
-
-    data: bytes = field(repr=False)
-    etag: str
-    filename: str
-
-
-# ---- names and conversion -----------------------------------------------------------------
+# ---- names and checks -----------------------------------------------------------------------
 
 def sanitize_filename(name: str) -> str:
     """Keep the basename only, without control or path characters, at most 200 characters."""
@@ -116,66 +115,51 @@ def sanitize_filename(name: str) -> str:
 
 
 def title_from_filename(filename: str) -> str:
-    stem = os.path.splitext(filename)[0].replace("_", " ").strip()
-    return stem[:300] or filename
+    """A readable default title: "du-thao_nghi-quyet.pdf" becomes "Du thao nghi quyet"."""
+    stem = _SEPARATORS.sub(" ", os.path.splitext(filename)[0]).strip()
+    return (stem[:1].upper() + stem[1:])[:TITLE_MAX] or filename[:TITLE_MAX]
 
 
-def office_converter() -> str | None:
-    """Path of LibreOffice's command, when the server has it."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def default_title(filename: str, metadata_title: str = "") -> str:
+    """The PDF's own /Title when it names the document, else one made from the file name."""
+    title = " ".join(unicodedata.normalize("NFC", metadata_title or "").split())
+    if title and not _JUNK_TITLE.match(title) and title != os.path.splitext(filename)[0]:
+        return title[:TITLE_MAX]
+    return title_from_filename(filename)
 
 
-def convert_to_pdf(upload: UploadedFile, *, timeout: float = CONVERSION_TIMEOUT) -> bytes:
-    """Convert a Word/Excel/OpenDocument file to PDF with LibreOffice in a throw-away profile.
-
-    :raises ConversionUnavailable: when LibreOffice is not installed.
-    :raises UploadRefused: when the conversion fails or takes too long.
-    """
-    command = office_converter()
-    if command is None:
-        raise ConversionUnavailable(
-            _l("Word and Excel files cannot be converted on this server; upload a PDF instead."),
-            filename=upload.filename, reason="conversion_unavailable")
-    with tempfile.TemporaryDirectory(prefix="ecabinet-convert-") as tmp:
-        source = Path(tmp) / ("input" + os.path.splitext(upload.filename)[1].lower())
-        source.write_bytes(upload.data)
-        try:
-            subprocess.run(  # noqa: S603 - fixed program, no shell, our own arguments
-                [command, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/p",
-                 "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                capture_output=True, timeout=timeout, check=False, cwd=tmp)
-        except subprocess.TimeoutExpired:
-            pass
-        result = source.with_suffix(".pdf")
-        if not result.exists():
-            raise UploadRefused(_l("The file could not be converted to PDF."),
-                                filename=upload.filename, reason="conversion_failed")
-        return result.read_bytes()
+@dataclass(frozen=True)
+class _CheckedPdf:
+    pdf: bytes = field(repr=False)
+    pages: int
+    stripped: tuple[str, ...]
+    title: str
+    """The PDF's own /Title metadata ("" when none)."""
 
 
-def _checked_pdf(upload: UploadedFile) -> tuple[bytes, int, tuple[str, ...]]:
-    """Convert when needed, then sanitise in the child: (pdf, pages, stripped kinds).
+def _checked_pdf(upload: UploadedFile) -> _CheckedPdf:
+    """Convert when needed, then sanitise in the child.
 
     :raises UploadRefused: naming the file and the reason.
     """
+    max_bytes = int(current_app.config.get("MAX_CONTENT_LENGTH") or PdfLimits.max_bytes)
     data = upload.data
-    if os.path.splitext(upload.filename)[1].lower() in OFFICE_EXTENSIONS:
-        data = convert_to_pdf(upload)
-    limits = PdfLimits(max_bytes=int(current_app.config.get("MAX_CONTENT_LENGTH")
-                                     or PdfLimits.max_bytes))
+    if needs_conversion(upload.filename) and data:
+        data = convert_to_pdf(upload.filename, data, max_bytes=max_bytes)
     try:
-        checked = sanitize_pdf(data, limits=limits)
+        checked = sanitize_pdf(data, limits=PdfLimits(max_bytes=max_bytes))
     except PdfRefusedError as exc:
         reason = REASON_MESSAGES[exc.code]  # msgids, already in the catalogue
         raise UploadRefused(_l(reason), filename=upload.filename,
                             reason=exc.code) from exc
-    return checked.pdf, checked.result.page_count or 0, checked.result.stripped
+    result = checked.result
+    return _CheckedPdf(checked.pdf, result.page_count or 0, result.stripped, result.title)
 
 
 def stripped_labels(kinds: Iterable[str]) -> list:
     """What was stripped, in the reader's language."""
-    english = ACTIVE_KIND_LABELS["en"]  # msgids, already in the catalogue through pdfcheck
-    return [_l(english[kind]) for kind in kinds]
+    # msgids, already in the catalogue through pdfcheck
+    return [_l(ACTIVE_KIND_LABELS[kind]) for kind in kinds]
 
 
 # ---- writes -------------------------------------------------------------------------------
@@ -187,12 +171,13 @@ def _require_open(meeting: Meeting) -> None:
                             state=status_label(meeting.status)))
 
 
-def _new_version(document: Document, upload: UploadedFile, pdf: bytes, pages: int,
-                 stripped: tuple[str, ...], actor: User | None, note: str) -> DocumentVersion:
+def _new_version(document: Document, upload: UploadedFile, checked: _CheckedPdf,
+                 actor: User | None, note: str) -> DocumentVersion:
+    pdf = checked.pdf
     version = DocumentVersion(
         number=len(document.versions) + 1, sha256=storage.store_file(pdf), size=len(pdf),
-        page_count=pages, filename=upload.filename, change_note=note[:2000],
-        stripped=",".join(stripped), uploaded_by_id=getattr(actor, "id", None),
+        page_count=checked.pages, filename=upload.filename, change_note=note[:2000],
+        stripped=",".join(checked.stripped), uploaded_by_id=getattr(actor, "id", None),
         uploaded_at=utcnow())
     document.versions.append(version)
     return version
@@ -215,7 +200,7 @@ def upload_documents(meeting: Meeting, files: Sequence[UploadedFile], *, actor: 
     for raw in files:
         upload = UploadedFile(sanitize_filename(raw.filename), raw.data)
         try:
-            pdf, pages, stripped = _checked_pdf(upload)
+            checked = _checked_pdf(upload)
         except UploadRefused as refusal:
             report.refused.append(RefusedFile(upload.filename, refusal.reason, refusal.message))
             audit.record("document.refused", actor=actor, object_type="meeting",
@@ -224,17 +209,18 @@ def upload_documents(meeting: Meeting, files: Sequence[UploadedFile], *, actor: 
             continue
         position += 1
         document = Document(meeting_id=meeting.id, agenda_item_id=agenda_item_id,
-                            position=position, title=title_from_filename(upload.filename),
+                            position=position,
+                            title=default_title(upload.filename, checked.title),
                             for_units=for_units, created_by_id=getattr(actor, "id", None))
         db.session.add(document)
-        version = _new_version(document, upload, pdf, pages, stripped, actor, "")
+        version = _new_version(document, upload, checked, actor, "")
         db.session.flush()
         audit.record("document.uploaded", actor=actor, object_type="document",
                      object_id=document.id,
                      details={"meeting_id": meeting.id, "filename": upload.filename,
-                              "sha256": version.sha256, "pages": pages,
-                              "stripped": list(stripped), "for_units": for_units})
-        report.accepted.append(AcceptedFile(document, stripped))
+                              "sha256": version.sha256, "pages": checked.pages,
+                              "stripped": list(checked.stripped), "for_units": for_units})
+        report.accepted.append(AcceptedFile(document, checked.stripped))
     db.session.commit()
     return report
 
@@ -252,14 +238,36 @@ def replace_document(document: Document, upload: UploadedFile, *, actor: User | 
         raise WrongState(_l("Document %(id)s was removed; upload it again instead.",
                             id=document.id))
     upload = UploadedFile(sanitize_filename(upload.filename), upload.data)
-    pdf, pages, stripped = _checked_pdf(upload)
-    version = _new_version(document, upload, pdf, pages, stripped, actor, note.strip())
+    checked = _checked_pdf(upload)
+    version = _new_version(document, upload, checked, actor, note.strip())
     db.session.flush()
     audit.record("document.replaced", actor=actor, object_type="document", object_id=document.id,
                  details={"version": version.number, "filename": upload.filename,
                           "sha256": version.sha256, "note": version.change_note})
     db.session.commit()
-    return AcceptedFile(document, stripped)
+    return AcceptedFile(document, checked.stripped)
+
+
+def rename_document(document: Document, title: str, *, actor: User | None) -> bool:
+    """Give a document the title the secretariat chose; return whether it changed.
+
+    :raises DocumentError: when the title is empty.
+    :raises WrongState: when the document is removed or the meeting is over.
+    """
+    _require_open(meeting_of(document))
+    if document.removed_at is not None:
+        raise WrongState(_l("Document %(id)s was removed; its title cannot be changed.",
+                            id=document.id))
+    title = " ".join(unicodedata.normalize("NFC", title or "").split())[:TITLE_MAX]
+    if not title:
+        raise DocumentError(_l("Give the document a title."), code="title_required")
+    if title == document.title:
+        return False
+    before, document.title = document.title, title
+    audit.record("document.renamed", actor=actor, object_type="document", object_id=document.id,
+                 details={"before": before, "after": title})
+    db.session.commit()
+    return True
 
 
 def remove_document(document: Document, *, actor: User | None) -> None:
@@ -341,55 +349,3 @@ def readers_of(meeting: Meeting) -> dict[int, list[tuple[User, DocumentRead]]]:
     for read, user in rows:
         readers.setdefault(read.document_id, []).append((user, read))
     return readers
-
-
-def _watermark_lines(user: User) -> list[str]:
-    return [stamp_text(user.full_name, user.username, utcnow())]
-
-
-def _style() -> WatermarkStyle:
-    font = current_app.config.get("WATERMARK_FONT")
-    return WatermarkStyle(font_path=font) if font else WatermarkStyle()
-
-
-def reader_copy(document: Document, user: User) -> ReaderCopy:
-    """The user's watermarked copy of the current version, made once and cached encrypted."""
-    version = document.current
-    key = storage.cache_key("reader-copy", version.sha256, user.id)
-    data = storage.read_cached(key)
-    if data is None:
-        data = watermark_pdf(storage.read_file(version.sha256), _watermark_lines(user),
-                             style=_style())
-        storage.write_cached(key, data)
-    return ReaderCopy(data=data, etag=key[:40], filename=_pdf_name(version.filename))
-
-
-def _pdf_name(filename: str) -> str:
-    return os.path.splitext(filename)[0] + ".pdf"
-
-
-def meeting_packet(meeting: Meeting, user: User) -> bytes:
-    """Every document the user may read, in agenda order, watermarked, one bookmark each.
-
-    :raises DownloadsNotAllowed: for a confidential meeting that allows no downloads.
-    :raises EmptyPacketError: when there is no document.
-    """
-    if not can_download_packet(meeting, user):
-        raise DownloadsNotAllowed(_l("This meeting is confidential: read its documents in the "
-                                     "browser; downloads are not allowed."))
-    entries = documents_for(meeting, user)
-    items = []
-    for number, item in enumerate(meeting.agenda, start=1):
-        docs = [PacketDocument(e.document.title, storage.read_file(e.version.sha256))
-                for e in entries if e.agenda_item_id == item.id]
-        items.append(AgendaEntry(f"{number}. {item.title}", docs))
-    agenda_ids = {item.id for item in meeting.agenda}
-    others = [PacketDocument(e.document.title, storage.read_file(e.version.sha256))
-              for e in entries if e.agenda_item_id not in agenda_ids]
-    if others:
-        items.append(AgendaEntry(str(_l("Other documents")), others))
-    packet = build_packet(items, _watermark_lines(user), style=_style())
-    audit.record("document.packet", actor=user, object_type="meeting", object_id=meeting.id,
-                 details={"documents": len(entries)})
-    db.session.commit()
-    return packet

@@ -1,23 +1,39 @@
-"""Document pages: the list, upload, replace, remove, the viewer, the reader's file, packets.
+"""Document pages: the list, upload, replace, remove, the viewer, the reader's file.
 
-Each view loads, authorises (in the service or through ``deny``), calls the service, responds.
+The packet has its own blueprint (packet_views.py).
+
+Each view loads and authorises once (``documents.loaders``), calls the service, responds;
+changes after publishing are announced through ``notify.service.announce_change``.
 """
 
 from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ecabinet.core.error_pages import render_error
+from ecabinet.core.errors import EcabinetError
 from ecabinet.documents import service
-from ecabinet.documents.errors import UploadRefused, WrongState
-from ecabinet.documents.forms import upload_form
+from ecabinet.documents.conversion import accepted_types, conversion_available
+from ecabinet.documents.errors import DocumentError, UploadRefused
+from ecabinet.documents.forms import TitleForm, upload_form
 from ecabinet.documents.loaders import load_document, load_documents_meeting
 from ecabinet.documents.permissions import (
     can_download_document,
-    can_download_packet,
     can_manage_documents,
     downloads_allowed,
     meeting_of,
@@ -36,7 +52,25 @@ def meeting_documents_context(meeting, user) -> dict:
     manage = can_manage_documents(meeting, user)
     return {"meeting": meeting, "doc_entries": service.documents_for(meeting, user),
             "can_manage": manage, "readers": service.readers_of(meeting) if manage else None,
-            "upload_form": upload_form(meeting) if manage else None}
+            "upload_form": upload_form(meeting) if manage else None,
+            "upload_accept": accepted_types(), "converts_office": conversion_available(),
+            "upload_max_bytes": _max_bytes(), "upload_limit_mb": _limit_mb(),
+            "upload_too_large": _too_large_message() if manage else ""}
+
+
+def _max_bytes() -> int:
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
+def _limit_mb() -> str:
+    """The upload limit in MB, as the reader writes numbers ("100", "0,5")."""
+    return format_decimal(round(_max_bytes() / (1024 * 1024), 1))
+
+
+def _too_large_message() -> str:
+    """Says the limit, so that the secretariat knows what to do (also checked in the browser)."""
+    return _("The chosen files are larger than the upload limit of %(limit)s MB; nothing was "
+             "sent. Choose fewer or smaller files.", limit=_limit_mb())
 
 
 register_panel("documents", "documents/_meeting_documents.html", meeting_documents_context,
@@ -91,8 +125,34 @@ def _pdf_response(copy, *, attachment: bool):
     response = send_file(io.BytesIO(copy.data), mimetype="application/pdf", conditional=True,
                          etag=copy.etag, as_attachment=attachment, download_name=copy.filename,
                          max_age=None)
-    response.headers["Cache-Control"] = "private, no-cache"
+    return response  # Cache-Control: see _no_store
+
+
+@bp.after_request
+def _no_store(response):
+    """No document page or file is kept by a browser or proxy (of a confidential meeting
+    neither): "no-store" on every response of this blueprint (security item 5)."""
+    response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    """An upload over the limit: back to the form with the limit in MB, not a bare 413 page."""
+    message = _too_large_message()
+    try:
+        if request.endpoint == "documents.upload" and current_user.is_authenticated:
+            meeting = load_documents_meeting(request.view_args["meeting_id"],
+                                             can_manage_documents, what="documents.upload")
+        elif request.endpoint == "documents.replace" and current_user.is_authenticated:
+            meeting = meeting_of(load_document(request.view_args["document_id"], _manages,
+                                               what="documents.replace"))
+        else:
+            return render_error(413, message)
+    except (HTTPException, EcabinetError):
+        return render_error(413, message)
+    flash(message, "error")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="documents"), 303)
 
 
 @bp.get("/meetings/<int:meeting_id>/documents")
@@ -121,11 +181,33 @@ def upload(meeting_id: int):
 
 
 def _tell_participants(meeting, documents) -> None:
-    """After publishing, every new document or version is announced to the participants."""
-    if meeting.status.value in ("published", "postponed"):
-        what = ", ".join(f"“{document.title}” (v{document.current.number})"
-                         for document in documents)
-        push_live(notify.meeting_changed(meeting, what, actor=current_user))
+    """Every new document or version is news once the meeting is public (notify decides)."""
+    what = ", ".join(f"“{document.title}” (v{document.current.number})" for document in documents)
+    push_live(notify.announce_change(meeting, what, actor=current_user))
+
+
+@bp.post("/documents/<int:document_id>/title")
+@login_required
+def rename(document_id: int):
+    document = load_document(document_id, _manages, what="documents.rename")
+    form = TitleForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(_("Title: %(error)s", error=error), "error")
+        return _back(document.meeting_id)
+    before = document.title
+    try:
+        changed = service.rename_document(document, form.title.data, actor=current_user)
+    except DocumentError as error:
+        flash(str(error.message), "error")
+        return _back(document.meeting_id)
+    if changed:
+        flash(_("The document is now called “%(title)s”.", title=document.title), "success")
+        # In no language: each participant reads the notice in their own.
+        push_live(notify.announce_change(meeting_of(document),
+                                         f"“{before}” → “{document.title}”", actor=current_user))
+    return _back(document.meeting_id)
 
 
 @bp.post("/documents/<int:document_id>/replace")
@@ -144,6 +226,8 @@ def replace(document_id: int):
     except UploadRefused as refusal:
         flash(_("“%(name)s” was not accepted: %(reason)s", name=refusal.filename,
                 reason=str(refusal.message)), "error")
+    except DocumentError as error:
+        flash(str(error.message), "error")
     return _back(document.meeting_id)
 
 
@@ -154,7 +238,7 @@ def remove(document_id: int):
     try:
         service.remove_document(document, actor=current_user)
         flash(_("The document was removed."), "success")
-    except WrongState as error:
+    except DocumentError as error:
         flash(str(error.message), "error")
     return _back(document.meeting_id)
 
@@ -177,16 +261,3 @@ def file(document_id: int):
     document = load_document(document_id, _downloads if attachment else None,
                              what="documents.file")
     return _pdf_response(service.reader_copy(document, current_user), attachment=attachment)
-
-
-@bp.get("/meetings/<int:meeting_id>/packet")
-@login_required
-def packet(meeting_id: int):
-    meeting = load_documents_meeting(meeting_id, can_download_packet, what="documents.packet")
-    if not service.documents_for(meeting, current_user):
-        abort(404)
-    data = service.meeting_packet(meeting, current_user)
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"meeting-{meeting.id}-packet.pdf")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from flask_babel import gettext
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from ecabinet.audit.models import AuditEntry
 from ecabinet.documents import service, storage
-from ecabinet.documents.errors import ConversionUnavailable, DownloadsNotAllowed, WrongState
+from ecabinet.documents.errors import ConversionUnavailable, WrongState
 from ecabinet.documents.permissions import (
-    can_download_packet,
     can_manage_documents,
     can_view_document,
 )
 from ecabinet.documents.service import UploadedFile
 from ecabinet.extensions import db
-from ecabinet.meetings.models import AgendaItem, Confidentiality, MeetingStatus, MeetingUnit
+from ecabinet.meetings.models import AgendaItem, MeetingStatus, MeetingUnit
 from tests.documents.conftest import make_text_pdf
 
 ROLES = ("member", "secretariat", "chair", "clerk", "admin", "outsider")
@@ -206,37 +202,6 @@ def test_reader_copy_is_watermarked_cached_and_named(world, pdftotext, qpdf_chec
     qpdf_check(copy.data)
     assert service.reader_copy(document, member) == copy
     assert service.reader_copy(document, world.users["chair"]).etag != copy.etag
-
-
-def test_packet_in_agenda_order_with_bookmarks(world, qpdf_check, pdftotext):
-    secretariat, member = world.users["secretariat"], world.users["member"]
-    item = AgendaItem(meeting_id=world.meeting.id, position=-1, title="Kinh tế")
-    db.session.add(item)
-    db.session.commit()
-    db.session.refresh(world.meeting)
-    make_document(world.meeting, secretariat, title="Loose", pages=1)
-    make_document(world.meeting, secretariat, title="Report", pages=2, agenda_item_id=item.id)
-    packet = service.meeting_packet(world.meeting, member)
-    qpdf_check(packet)
-    reader = PdfReader(io.BytesIO(packet))
-    assert len(reader.pages) == 3
-    titles = [o.title for o in reader.outline if not isinstance(o, list)]
-    expected = [f"{n}. {i.title}" for n, i in enumerate(world.meeting.agenda, start=1)]
-    assert titles == [*expected, gettext("Other documents")] and titles[0] == "1. Kinh tế"
-    assert "Report - page 1" in reader.pages[0].extract_text()
-    assert "PhạmQuốcBảo" in squeezed(pdftotext(packet, "-raw"))
-
-
-def test_packet_refused_for_confidential_unless_allowed(world):
-    make_document(world.meeting, world.users["secretariat"])
-    world.meeting.confidentiality = Confidentiality.CONFIDENTIAL
-    db.session.commit()
-    assert not can_download_packet(world.meeting, world.users["member"])
-    with pytest.raises(DownloadsNotAllowed):
-        service.meeting_packet(world.meeting, world.users["member"])
-    world.meeting.allow_downloads = True
-    db.session.commit()
-    assert service.meeting_packet(world.meeting, world.users["member"]).startswith(b"%PDF-")
 
 
 def walk_document_id(world) -> int:
