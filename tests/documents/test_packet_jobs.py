@@ -141,3 +141,70 @@ def test_packet_in_agenda_order_with_bookmarks(world, client, auth):
     number = [i.id for i in world.meeting.agenda].index(item.id) + 1
     assert titles == [f"{number}. Kinh tế", "Tài liệu khác"]
     assert "Report - page 1" in reader.pages[0].extract_text()
+
+
+# ---- the real path: `ecabinet run` + `ecabinet worker`, several packets at once -------------
+
+def test_healthz_answers_within_100_ms_while_packets_build(tmp_path):
+    """Seven delegates ask for their packets at once; the server keeps answering /healthz."""
+    import concurrent.futures
+    import http.cookiejar
+    import re
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.conftest import DEMO_PASSWORD
+    from tests.e2e.conftest import LiveServer
+
+    server = LiveServer(tmp_path).start()
+    worker = subprocess.Popen([sys.executable, "-m", "ecabinet", "worker", "--workers", "2"],
+                              env=server.env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        def opener(username):
+            jar = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            page = jar.open(server.url + "/login").read().decode()
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+            data = urllib.parse.urlencode({"username": username, "password": DEMO_PASSWORD,
+                                           "csrf_token": token}).encode()
+            jar.open(server.url + "/login", data=data).read()
+            return jar
+
+        home = opener("daibieu01").open(server.url + "/").read().decode()
+        meeting_id = re.search(r"/meetings/(\d+)", home).group(1)
+        url = f"{server.url}/meetings/{meeting_id}/packet"
+        readers = [opener(f"daibieu0{n}") for n in range(1, 8)]
+
+        def ask(jar):
+            request = urllib.request.Request(url, headers={"Accept": "application/json"})
+            with jar.open(request) as response:
+                return response.status
+
+        with concurrent.futures.ThreadPoolExecutor(len(readers)) as pool:
+            assert set(pool.map(ask, readers)) <= {200, 202}
+        latencies, deadline = [], time.monotonic() + 120
+
+        def states():
+            return [__import__("json").loads(jar.open(url + "/status").read())["state"]
+                    for jar in readers]
+
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
+                assert response.status == 200
+            latencies.append(time.perf_counter() - started)
+            if len(latencies) % 10 == 0 and all(s == "ready" for s in states()):
+                break
+            time.sleep(0.02)
+        assert all(s == "ready" for s in states())
+        with readers[0].open(url) as response:
+            assert response.read(5) == b"%PDF-"
+            assert response.headers["Cache-Control"] == "no-store"
+        assert max(latencies) < 0.1, sorted(latencies)[-5:]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        server.stop()
