@@ -167,9 +167,42 @@ def poll_verify_command(poll_id):
               default=lambda: os.environ.get("ECABINET_LANG", "vi"), show_default="vi")
 def check_pdf_command(files, lang):
     """Check PDFs as an upload is checked: one line per file; exit 0 only if all pass."""
-    from ecabinet.documents.pdfcheck import check_pdf_command as check
+    sys.exit(check_pdfs(files, lang))
 
-    sys.exit(check(files, lang))
+
+def check_pdfs(paths, lang: str = "vi", *, out=None) -> int:
+    """Print one line per file in `lang` (through the Babel catalogue); 0 only if all pass."""
+    from pathlib import Path
+
+    from babel.support import Translations
+
+    from ecabinet.documents.pdfcheck import ACTIVE_KIND_LABELS, REASON_MESSAGES, validate_pdf
+
+    catalogue = Translations.load(str(Path(__file__).parent / "translations"), [lang])
+    _, ngettext = catalogue.gettext, catalogue.ngettext
+    status = 0
+    for path in paths:
+        try:
+            result = validate_pdf(path)
+        except OSError as exc:
+            click.echo(_("%(path)s: REFUSED [unreadable] %(reason)s")
+                       % {"path": path, "reason": exc.strerror or exc}, file=out)
+            status = 1
+            continue
+        pages = result.page_count or 0
+        if result.ok:
+            click.echo(ngettext("%(path)s: OK (%(num)d page)", "%(path)s: OK (%(num)d pages)",
+                                pages) % {"path": path, "num": pages}, file=out)
+            continue
+        status = 1
+        line = _("%(path)s: REFUSED [%(code)s] %(reason)s") % {
+            "path": path, "code": result.reason, "reason": _(REASON_MESSAGES[result.reason])}
+        if result.found:
+            line += " (" + ", ".join(_(ACTIVE_KIND_LABELS[k]) for k in result.found) + ")"
+        elif pages:
+            line += " (" + ngettext("%(num)d page", "%(num)d pages", pages) % {"num": pages} + ")"
+        click.echo(line, file=out)
+    return status
 
 
 @cli.command("issue-cert", with_appcontext=False)

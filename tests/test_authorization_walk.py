@@ -59,6 +59,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "documents.upload": {"POST": SECRETARIAT},
     "documents.replace": {"POST": SECRETARIAT},
     "documents.remove": {"POST": SECRETARIAT},
+    "documents.rename": {"POST": SECRETARIAT},
     "documents.viewer": {"GET": MEETING},
     "documents.file": {"GET": MEETING},
     "packets.download": {"GET": MEETING},

@@ -7,6 +7,8 @@ set -euo pipefail
 
 need=()
 [ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || need+=(fonts-noto-core)
+# LibreOffice converts Word and Excel uploads to PDF (without it the form offers PDF only).
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 if [ "${1:-test}" = "test" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v pdfsig >/dev/null || need+=(poppler-utils)

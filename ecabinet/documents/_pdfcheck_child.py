@@ -2,10 +2,12 @@
 
 Run only by :mod:`ecabinet.documents.pdfcheck`, as
 ``python -I _pdfcheck_child.py MODE LIMITS_JSON [IN_PATH [OUT_PATH]]`` with the PDF on stdin
-when IN_PATH is ``-``. It caps its own CPU time, address space, file size and open files
-*before* it reads a byte of input, then prints exactly one JSON object on stdout. Running the
-file by path under ``-I`` (isolated mode) keeps ``ecabinet/__init__.py`` (and Flask) out of the
-child: start-up costs one interpreter plus pypdf, about 0.15 s.
+when IN_PATH is ``-``; in ``convert`` mode (``convert LIMITS_JSON IN_PATH OUT_DIR CONVERTER``)
+it runs LibreOffice under the same limits instead of parsing anything itself. It caps its own
+CPU time, address space, file size and open files *before* it reads a byte of input, then
+prints exactly one JSON object on stdout. Running the file by path under ``-I`` (isolated
+mode) keeps ``ecabinet/__init__.py`` (and Flask) out of the child: start-up
+costs one interpreter plus pypdf, about 0.15 s.
 
 The module imports only the standard library at import time, so the parent can import the
 reason codes below without importing pypdf.
@@ -51,6 +53,8 @@ _DECODED_FILTERS = frozenset({
 # Action types that reach outside the document: run a program, open or import another file,
 # send form data away. All are reported as LAUNCH.
 _LAUNCH_ACTIONS = frozenset({"/Launch", "/GoToR", "/GoToE", "/ImportData", "/SubmitForm"})
+# URI schemes that run code in the reader's browser or viewer instead of opening a page.
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
 def _limit_self(limits: dict) -> None:
@@ -64,7 +68,8 @@ def _limit_self(limits: dict) -> None:
     out = int(limits["max_bytes"]) * 2 + 1_000_000
     resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (32, 32))
+    files = int(limits.get("open_files", 32))  # a converter opens far more than a parse
+    resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
 
 
 def _configure_pypdf(limits: dict) -> None:
@@ -86,10 +91,23 @@ def _configure_pypdf(limits: dict) -> None:
     )
 
 
+def _is_script_uri(uri: object) -> bool:
+    """``javascript:`` and its kin, as a browser reads them: case and blanks do not matter."""
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    if not isinstance(uri, str):
+        return False
+    # Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme.
+    folded = "".join(ch for ch in uri if ord(ch) > 0x20 and ch != "\x7f").lower()
+    return folded.startswith(_SCRIPT_SCHEMES)
+
+
 def _action_kinds(action: dict, *, is_open_action: bool) -> set[str]:
     kind = action.get("/S")
     kinds = set()
     if kind == "/JavaScript" or "/JS" in action:
+        kinds.add(JAVASCRIPT)
+    if kind == "/URI" and _is_script_uri(action.get("/URI")):
         kinds.add(JAVASCRIPT)
     if kind in _LAUNCH_ACTIONS:
         kinds.add(LAUNCH)
@@ -100,7 +118,7 @@ def _action_kinds(action: dict, *, is_open_action: bool) -> set[str]:
 
 def _neutralise_action(action: dict) -> None:
     """Turn an action dictionary into an inert one, wherever else it is referenced from."""
-    for key in ("/S", "/JS", "/F", "/Win", "/Mac", "/Unix", "/Next"):
+    for key in ("/S", "/JS", "/URI", "/F", "/Win", "/Mac", "/Unix", "/Next"):
         action.pop(key, None)
 
 
@@ -226,7 +244,7 @@ def _check(data: bytes, mode: str, out_path: str | None, limits: dict) -> dict:
     # for pypdf's recursive clone) is refused now, in the child.
     writer = PdfWriter(clone_from=reader)
     result = {"ok": True, "code": OK, "page_count": pages, "found": sorted(found),
-              "stripped": [], "encrypted": encrypted}
+              "stripped": [], "encrypted": encrypted, "title": _title(reader)}
     if mode == "check" and found:
         return _refuse(ACTIVE_CONTENT, ", ".join(sorted(found)), page_count=pages,
                        found=sorted(found), encrypted=encrypted)
@@ -243,6 +261,53 @@ def _check(data: bytes, mode: str, out_path: str | None, limits: dict) -> dict:
         result["stripped"] = sorted(stripped)
         result["rewritten"] = True
     return result
+
+
+def _title(reader) -> str:
+    """The document's own /Title, if it has a usable one (a damaged Info is no title)."""
+    try:
+        title = reader.metadata.title if reader.metadata else None
+    except Exception:  # noqa: BLE001 - a broken Info dictionary only costs the title
+        return ""
+    return " ".join(str(title).split())[:300] if title else ""
+
+
+def _convert(limits: dict, in_path: str, out_dir: str, converter: str) -> dict:
+    """Run LibreOffice on one office file, already under this process's limits.
+
+    LibreOffice inherits them (CPU, address space, file size, open files) and an environment
+    with nothing but a throw-away HOME, which also holds its user profile; it runs in its own
+    session so that on a timeout the whole group (oosplash and soffice.bin) is killed.
+    """
+    import os
+    import signal
+    import subprocess
+
+    home = os.path.join(out_dir, "home")
+    os.mkdir(home, 0o700)
+    command = [converter, "--headless", "--norestore", "--nologo", "--nolockcheck",
+               f"-env:UserInstallation=file://{home}/profile",
+               "--convert-to", "pdf", "--outdir", out_dir, in_path]
+    # The converter's path comes from the parent (shutil.which), the arguments are ours.
+    proc = subprocess.Popen(command, cwd=out_dir,  # noqa: S603 env={"HOME": home, "PATH": "/usr/bin:/bin"},
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=float(limits["wall_clock_seconds"]))
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return _refuse(TIMEOUT, "converter wall-clock limit")
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # nothing of it may outlive the conversion
+        except ProcessLookupError:
+            pass
+    result = os.path.join(out_dir, os.path.splitext(os.path.basename(in_path))[0] + ".pdf")
+    if proc.returncode != 0 or not os.path.exists(result):
+        return _refuse(CHECK_FAILED, f"converter exit {proc.returncode}: "
+                                     f"{stderr.decode('utf-8', 'replace')[-200:]}")
+    return {"ok": True, "code": OK, "pdf": result}
 
 
 def _classify(exc: BaseException) -> str:
@@ -262,6 +327,14 @@ def _classify(exc: BaseException) -> str:
 def main(argv: list[str]) -> int:
     mode, limits = argv[1], json.loads(argv[2])
     _limit_self(limits)
+    if mode == "convert":
+        try:
+            result = _convert(limits, argv[3], argv[4], argv[5])
+        except Exception as exc:  # a converter that cannot start is a refusal, not a trace
+            result = _refuse(CHECK_FAILED, f"{type(exc).__name__}: {exc}")
+        sys.stdout.write(json.dumps(result))
+        sys.stdout.flush()
+        return 0
     in_path = argv[3] if len(argv) > 3 else "-"
     out_path = argv[4] if len(argv) > 4 else None
     try:

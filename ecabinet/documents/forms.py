@@ -5,21 +5,26 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FileField, MultipleFileField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.rtf,application/pdf"
+from ecabinet.documents.conversion import accepted_types, conversion_available
+from ecabinet.documents.service import TITLE_MAX
 
 
 class UploadForm(FlaskForm):
-    files = MultipleFileField(_l("Files (PDF, Word, Excel)"), render_kw={"accept": ACCEPT})
+    files = MultipleFileField(_l("Files (PDF, Word, Excel)"))
     agenda_item_id = SelectField(_l("Agenda item"), coerce=int, default=0,
                                  validators=[Optional()])
     for_units = BooleanField(_l("Also for the invited units"))
 
 
 class ReplaceForm(FlaskForm):
-    file = FileField(_l("New version"), render_kw={"accept": ACCEPT})
+    file = FileField(_l("New version"))
     note = StringField(_l("What changed"), validators=[Optional(), Length(max=2000)])
+
+
+class TitleForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
 
 
 class ConfirmForm(FlaskForm):
@@ -27,7 +32,11 @@ class ConfirmForm(FlaskForm):
 
 
 def upload_form(meeting) -> UploadForm:
+    """The upload form; it offers Word and Excel only where the server can convert them."""
     form = UploadForm(formdata=None)
     form.agenda_item_id.choices = [(0, _l("— no agenda item —"))] + [
         (item.id, f"{number}. {item.title}") for number, item in enumerate(meeting.agenda, 1)]
+    form.files.render_kw = {"accept": accepted_types()}
+    if not conversion_available():
+        form.files.label.text = _l("Files (PDF)")
     return form

@@ -9,7 +9,12 @@ whose ``subprocess`` is cooperative, and because the child must start without im
 application (``python -I`` runs the child file by path, so ``ecabinet/__init__`` never loads).
 
 Refusals carry a stable ``reason`` code; :data:`REASON_MESSAGES` holds the English text marked
-for Babel extraction with ``N_`` and :data:`REASON_MESSAGES_VI` the Vietnamese text for the CLI.
+for Babel extraction with ``N_``; the web pages and ``ecabinet check-pdf`` (in :mod:`ecabinet.cli`)
+translate it through the catalogue.
+
+Word and Excel files are converted by LibreOffice in the same kind of child
+(:func:`convert_office`): same script, its own limits, an environment holding only a
+throw-away HOME.
 """
 
 from __future__ import annotations
@@ -22,10 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from ecabinet.documents import _pdfcheck_child as child
 
@@ -36,10 +39,10 @@ __all__ = [
     "PdfRefusedError",
     "REASON_CODES",
     "REASON_MESSAGES",
-    "REASON_MESSAGES_VI",
+    "ConversionFailedError",
+    "ConversionLimits",
     "SanitizedPdf",
-    "check_pdf_command",
-    "reason_message",
+    "convert_office",
     "sanitize_pdf",
     "validate_pdf",
 ]
@@ -69,41 +72,14 @@ REASON_MESSAGES: dict[str, str] = {
 }
 """English message per reason code, each marked with ``N_`` for ``pybabel extract``."""
 
-REASON_MESSAGES_VI: dict[str, str] = {
-    child.OK: "Tệp PDF hợp lệ.",
-    child.EMPTY: "Tệp trống.",
-    child.TOO_LARGE: "Tệp lớn hơn dung lượng cho phép tải lên.",
-    child.NOT_PDF: "Tệp không phải là tài liệu PDF.",
-    child.MALFORMED: "Tệp PDF bị hỏng, không đọc được.",
-    child.ENCRYPTED: "Tệp PDF được đặt mật khẩu; hãy tải lên bản không có mật khẩu.",
-    child.NO_PAGES: "Tệp PDF không có trang nào.",
-    child.TOO_MANY_PAGES: "Tệp PDF có nhiều trang hơn mức cho phép.",
-    child.TOO_COMPLEX: "Tệp PDF quá phức tạp để xử lý an toàn.",
-    child.TIMEOUT: "Kiểm tra tệp PDF mất quá nhiều thời gian.",
-    child.ACTIVE_CONTENT: "Tệp PDF chứa mã lệnh, thao tác tự động hoặc tệp đính kèm.",
-    child.CHECK_FAILED: "Không kiểm tra được tệp PDF; hãy thử lại hoặc báo quản trị viên.",
+ACTIVE_KIND_LABELS: dict[str, str] = {
+    child.JAVASCRIPT: N_("JavaScript"),
+    child.OPEN_ACTION: N_("automatic actions"),
+    child.LAUNCH: N_("actions that open other files or programs"),
+    child.EMBEDDED_FILE: N_("attached files"),
 }
-"""Vietnamese message per reason code, for the command line (the app uses Babel catalogues)."""
+"""What ``found`` / ``stripped`` kinds are called (English msgids; translate at display)."""
 
-ACTIVE_KIND_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        child.JAVASCRIPT: N_("JavaScript"),
-        child.OPEN_ACTION: N_("automatic actions"),
-        child.LAUNCH: N_("actions that open other files or programs"),
-        child.EMBEDDED_FILE: N_("attached files"),
-    },
-    "vi": {
-        child.JAVASCRIPT: "mã JavaScript",
-        child.OPEN_ACTION: "thao tác tự động",
-        child.LAUNCH: "thao tác mở tệp hoặc chương trình khác",
-        child.EMBEDDED_FILE: "tệp đính kèm",
-    },
-}
-"""What ``found`` / ``stripped`` kinds are called, per language."""
-
-_PAGES_WORD = {"en": "pages", "vi": "trang"}
-_OK_WORD = {"en": "OK", "vi": "HỢP LỆ"}
-_REFUSED_WORD = {"en": "REFUSED", "vi": "TỪ CHỐI"}
 # Signals that mean the child ran out of CPU time (soft, then hard RLIMIT_CPU) or was killed.
 _TIMEOUT_SIGNALS = frozenset({signal.SIGXCPU, signal.SIGKILL})
 
@@ -144,6 +120,8 @@ class PdfCheckResult:
     """Kinds of active content present in the file as uploaded (see ``ACTIVE_KIND_LABELS``)."""
     stripped: tuple[str, ...] = ()
     """Kinds removed from the sanitized copy (only from :func:`sanitize_pdf`)."""
+    title: str = ""
+    """The document's own /Title metadata, whitespace collapsed; empty when it has none."""
     encrypted: bool = False
     """The upload was encrypted (with an empty user password, or it would be refused)."""
     detail: str = ""
@@ -174,11 +152,69 @@ class PdfRefusedError(ValueError):
         self.result = result
 
 
-def reason_message(code: str, lang: str = "en") -> str:
-    """Message for a reason code in ``lang`` ('vi' or 'en'; others fall back to English)."""
-    if _language(lang) == "vi":
-        return REASON_MESSAGES_VI[code]
-    return REASON_MESSAGES[code]
+@dataclass(frozen=True)
+class ConversionLimits:
+    """What one LibreOffice conversion may cost: more than a PDF check, still bounded."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    """Largest office file accepted (the PDF made from it is then checked as usual)."""
+    cpu_seconds: int = 60
+    """RLIMIT_CPU of the converter (per process: oosplash and soffice.bin)."""
+    memory_bytes: int = 1536 * 1024 * 1024
+    """RLIMIT_AS of the converter; LibreOffice maps about 600 MB before it reads a byte."""
+    wall_clock_seconds: float = 120.0
+    """After this the whole process group of the converter is killed."""
+    open_files: int = 1024
+    """RLIMIT_NOFILE: LibreOffice opens its libraries, fonts and profile files."""
+
+
+class ConversionFailedError(ValueError):
+    """LibreOffice gave no PDF; ``code`` is a reason code, ``detail`` is for the log."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"conversion failed ({code}): {detail}")
+        self.code = code
+        self.detail = detail
+
+
+def convert_office(data: bytes, suffix: str, converter: str, *,
+                   limits: ConversionLimits | None = None) -> bytes:
+    """Turn a Word/Excel/OpenDocument file into PDF with LibreOffice in the limited child.
+
+    The child limits itself exactly as for a PDF check (with :class:`ConversionLimits`), then
+    runs ``converter`` with an environment holding nothing but a temporary HOME and profile.
+    The PDF it returns is still untrusted: check it with :func:`sanitize_pdf`.
+
+    :raises ConversionFailedError: when no PDF comes out (a bad file, a limit, a crash).
+    """
+    limits = limits or ConversionLimits()
+    if not data:
+        raise ConversionFailedError(child.EMPTY, "empty file")
+    if len(data) > limits.max_bytes:
+        raise ConversionFailedError(child.TOO_LARGE, f"{len(data)} bytes")
+    with tempfile.TemporaryDirectory(prefix="ecabinet-convert-") as tmp:
+        source = Path(tmp) / ("input" + suffix.lower())
+        source.write_bytes(data)
+        out_dir = Path(tmp) / "out"
+        out_dir.mkdir(mode=0o700)
+        command = [sys.executable, "-I", _CHILD_SCRIPT, "convert",
+                   json.dumps(dataclasses.asdict(limits)), str(source), str(out_dir), converter]
+        try:
+            # Same rule as the check: env={} keeps the application's secrets out; fixed
+            # command (this interpreter, our child script, the converter found by the parent).
+            proc = subprocess.run(  # noqa: S603
+                command, capture_output=True, env={}, cwd=tmp,
+                timeout=limits.wall_clock_seconds + 10, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionFailedError(child.TIMEOUT, "wall-clock limit") from exc
+        verdict = _read_verdict(proc)
+        if verdict.get("ok") is not True or "pdf" not in verdict:
+            raise ConversionFailedError(verdict.get("code") or verdict.get("fault")
+                                        or child.CHECK_FAILED, str(verdict.get("detail", "")))
+        result = Path(verdict["pdf"]).resolve()
+        if result.parent != out_dir.resolve():  # the child names a file; it must be ours
+            raise ConversionFailedError(child.CHECK_FAILED, "unexpected output path")
+        return result.read_bytes()
 
 
 def validate_pdf(source: bytes | str | os.PathLike[str], *,
@@ -210,37 +246,6 @@ def sanitize_pdf(source: bytes | str | os.PathLike[str], *,
     if not result.ok:
         raise PdfRefusedError(result)
     return SanitizedPdf(result=result, pdf=bytes(source) if pdf is None else pdf)
-
-
-def check_pdf_command(paths: Iterable[str | os.PathLike[str]], lang: str = "vi", *,
-                      limits: PdfLimits | None = None, out: TextIO | None = None) -> int:
-    """Print one line per file for ``ecabinet check-pdf``; return 0 only if all are accepted."""
-    out = out or sys.stdout
-    lang = _language(lang)
-    status = 0
-    for path in paths:
-        try:
-            result = validate_pdf(path, limits=limits)
-        except OSError as exc:
-            print(f"{path}: {_REFUSED_WORD[lang]} [unreadable] {exc.strerror or exc}", file=out)
-            status = 1
-            continue
-        if result.ok:
-            print(f"{path}: {_OK_WORD[lang]} ({result.page_count} {_PAGES_WORD[lang]})", file=out)
-            continue
-        status = 1
-        message = reason_message(result.reason, lang)
-        line = f"{path}: {_REFUSED_WORD[lang]} [{result.reason}] {message}"
-        if result.found:
-            line += " (" + ", ".join(ACTIVE_KIND_LABELS[lang][k] for k in result.found) + ")"
-        elif result.page_count:
-            line += f" ({result.page_count} {_PAGES_WORD[lang]})"
-        print(line, file=out)
-    return status
-
-
-def _language(lang: str) -> str:
-    return "vi" if lang.lower().replace("-", "_").split("_")[0] == "vi" else "en"
 
 
 def _refused(code: str, started: float, detail: str = "") -> PdfCheckResult:
@@ -290,6 +295,7 @@ def _run_check(mode: str, source: bytes | str | os.PathLike[str],
         found=tuple(str(k) for k in verdict.get("found", ()) if k in child.ACTIVE_KINDS),
         stripped=tuple(str(k) for k in verdict.get("stripped", ()) if k in child.ACTIVE_KINDS),
         encrypted=verdict.get("encrypted") is True,
+        title=str(verdict.get("title") or "")[:300],
         detail=str(verdict.get("detail", ""))[:300],
         seconds=time.perf_counter() - started,
     )
@@ -316,6 +322,3 @@ def _read_verdict(proc: subprocess.CompletedProcess[bytes]) -> dict:
 def _int_or_none(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-
-if __name__ == "__main__":
-    sys.exit(check_pdf_command(sys.argv[1:], os.environ.get("ECABINET_LANG", "vi")))

@@ -61,7 +61,7 @@ def test_upload_one_bad_among_good_keeps_the_good(world):
                         UploadedFile("../../etc/bad.pdf", b"<html>%PDF-1.7</html>"),
                         UploadedFile("good2.pdf", make_text_pdf(3))],
         actor=world.users["secretariat"])
-    assert [a.document.title for a in report.accepted] == ["good", "good2"]
+    assert [a.document.title for a in report.accepted] == ["Good", "Good2"]  # capitalised
     assert [(r.filename, r.reason) for r in report.refused] == [("bad.pdf", "not_pdf")]
     assert "document.refused" in _actions()
 
@@ -77,13 +77,15 @@ def test_upload_strips_active_content_and_says_so(world, parts):
 
 
 def test_upload_office_file_without_libreoffice_is_refused_clearly(world, monkeypatch):
-    monkeypatch.setattr(service, "office_converter", lambda: None)
+    from ecabinet.documents import conversion
+
+    monkeypatch.setattr(conversion, "office_converter", lambda: None)
     report = service.upload_documents(world.meeting, [UploadedFile("bao cao.docx", b"PK\x03\x04")],
                                       actor=world.users["secretariat"])
     assert report.refused[0].reason == "conversion_unavailable"
     assert "Word" in str(report.refused[0].message)
     with pytest.raises(ConversionUnavailable):
-        service.convert_to_pdf(UploadedFile("x.xlsx", b"PK"))
+        service.convert_to_pdf("x.xlsx", b"PK")
 
 
 @pytest.mark.parametrize("raw, clean", [

@@ -7,7 +7,7 @@ import re
 import zlib
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from ecabinet.audit.models import AuditEntry
@@ -67,7 +67,7 @@ HOSTILE = {
     "cut.pdf": (lambda: make_text_pdf(3)[:700], "bị hỏng"),
     "bomb.pdf": (_bomb, "quá phức tạp"),
     "locked.pdf": (lambda: _encrypted(make_text_pdf(1), "secret"), "mật khẩu"),
-    "empty.pdf": (lambda: b"", "Tệp"),
+    "empty.pdf": (lambda: b"", "Tệp rỗng."),
 }
 
 
@@ -101,21 +101,27 @@ def test_upload_name_with_path_parts_keeps_basename(world, client, auth):
     assert _documents()[0].current.filename == "Tờ trình.pdf"
 
 
-def test_upload_over_the_limit_is_413_with_message(world, client, auth, app):
+def test_upload_over_the_limit_names_it_and_stays_on_the_form(world, client, auth, app):
     auth.login("secretariat")
-    app.config["MAX_CONTENT_LENGTH"] = 50_000
-    response = _upload(client, world.meeting.id, ("big.pdf", b"%PDF-1.7\n" + b"0" * 60_000))
-    assert response.status_code == 413
-    assert "lớn hơn" in response.get_data(as_text=True)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    response = _upload(client, world.meeting.id,
+                       ("big.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024 + 10)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.request.path == f"/meetings/{world.meeting.id}"
+    assert "giới hạn tải lên 2 MB" in page and 'action="/meetings/' in page  # the upload form
+    assert f'data-max-bytes="{2 * 1024 * 1024}"' in page  # the browser checks the same limit
     app.config["MAX_CONTENT_LENGTH"] = 100 * 1024 * 1024
     assert client.get("/healthz").status_code == 200
 
 
 def test_upload_office_file_without_converter_says_so(world, client, auth, monkeypatch):
-    from ecabinet.documents import service
 
-    monkeypatch.setattr(service, "office_converter", lambda: None)
+    from ecabinet.documents import conversion
+
+    monkeypatch.setattr(conversion, "office_converter", lambda: None)
     auth.login("secretariat")
+    page = client.get(f"/meetings/{world.meeting.id}/documents").get_data(as_text=True)
+    assert "Word" not in page and 'accept=".pdf,application/pdf"' in page
     text = _upload(client, world.meeting.id, ("Báo cáo.docx", b"PK\x03\x04")).get_data(
         as_text=True)
     assert "Báo cáo.docx" in text and "PDF" in text and _documents() == []
@@ -126,7 +132,7 @@ def test_file_served_with_ranges_and_etag(world, client, auth, qpdf_check, pdfto
     auth.login("member")
     whole = client.get(f"/documents/{document.id}/file")
     assert whole.status_code == 200 and whole.mimetype == "application/pdf"
-    assert whole.headers["Cache-Control"] == "private, no-cache"
+    assert whole.headers["Cache-Control"] == "private, no-store"  # security item 5
     assert whole.headers["Content-Disposition"].startswith("inline")
     assert whole.headers["Accept-Ranges"] == "bytes"
     etag = whole.headers["ETag"]
@@ -234,3 +240,55 @@ def test_document_in_a_draft_meeting_notifies_nobody(world, client, auth):
     db.session.commit()
     _upload(client, world.submitted.id, ("Dự thảo.pdf", make_text_pdf(1)))
     assert db.session.execute(select(Notification)).scalars().all() == []
+
+
+def test_every_document_response_is_no_store(world, client, auth):
+    document = make_document(world.meeting, world.users["secretariat"])
+    auth.login("member")
+    for url in (f"/documents/{document.id}", f"/documents/{document.id}/file",
+                f"/documents/{document.id}/file?download=1",
+                f"/meetings/{world.meeting.id}/documents"):
+        assert client.get(url).headers["Cache-Control"] == "private, no-store", url
+
+
+def test_secretariat_renames_a_document_and_participants_are_told(world, client, auth):
+    from ecabinet.notify.models import Notification
+
+    document = make_document(world.meeting, world.users["secretariat"], title="du thao")
+    auth.login("secretariat")
+    client.post(f"/documents/{document.id}/title",
+                data={"csrf_token": csrf_token(client), "title": "Dự thảo nghị quyết"})
+    assert _documents()[0].title == "Dự thảo nghị quyết"
+    notes = db.session.execute(select(Notification).where(
+        Notification.kind == "meeting_changed")).scalars().all()
+    assert world.users["member"].id in {n.user_id for n in notes}
+    assert all("Dự thảo nghị quyết" in n.params for n in notes)
+    page = client.post(f"/documents/{document.id}/title", follow_redirects=True,
+                       data={"csrf_token": csrf_token(client), "title": "  "})
+    assert "Dự thảo nghị quyết" == _documents()[0].title
+    assert "Tiêu đề" in page.get_data(as_text=True)
+
+
+def test_upload_title_from_file_name_or_pdf_metadata(world, client, auth):
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_text_pdf(1))))
+    writer.add_metadata({"/Title": "Báo cáo kinh tế - xã hội quý IV"})
+    with_title = io.BytesIO()
+    writer.write(with_title)
+    auth.login("secretariat")
+    _upload(client, world.meeting.id, ("du-thao_nghi-quyet.pdf", make_text_pdf(1)),
+            ("bc.pdf", with_title.getvalue()))
+    assert [d.title for d in _documents()] == ["Du thao nghi quyet",
+                                               "Báo cáo kinh tế - xã hội quý IV"]
+
+
+def test_javascript_link_is_stripped_from_the_stored_copy(world, client, auth, parts):
+    from ecabinet.documents import storage
+
+    link = (b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] "
+            b"/A << /S /URI /URI (JavaScript:app.alert\\(1\\)) >> >>")
+    data = parts.one_page(page_extra=b"/Annots [5 0 R]", more={5: link})
+    auth.login("secretariat")
+    text = _upload(client, world.meeting.id, ("link.pdf", data)).get_data(as_text=True)
+    stored = storage.read_file(_documents()[0].current.sha256)
+    assert b"JavaScript:" not in stored and b"/URI" not in stored
+    assert "JavaScript" in text
