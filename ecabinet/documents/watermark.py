@@ -8,6 +8,12 @@ lifted into ONE Form XObject, and each page only gets two tiny content streams a
 geometry. No page's content is parsed or rewritten, which is what makes pypdf fast here
 (about 0.4 ms a page, against 2 ms for ``PageObject.merge_page``).
 
+A ``q`` before the page's content is not enough on its own: content that ends with an extra
+``Q`` pops it and then clips everything after it to nothing (``Q 0 0 0 0 re W n``), hiding
+the stamp. So the page's own content becomes a Form XObject of its own, drawn with ``Do``: a
+form's graphics state is restored when it ends, whatever it does inside (PDF 32000 8.10.1).
+A single content stream becomes the form as is (no decoding); several are joined first.
+
 Input PDFs are trusted: they passed :mod:`ecabinet.documents.pdfcheck` before being stored.
 """
 
@@ -146,6 +152,7 @@ class PageStamper:
         self._form, self._size = self._import_form(stamp_pdf)
         self._open = self._add_stream(b"q\n")
         self._closers: dict[tuple[object, ...], IndirectObject] = {}
+        self._pages = 0
 
     def stamp(self, page: PageObject) -> None:
         """Wrap the page's own content in q/Q and draw the stamp on top, centred and diagonal."""
@@ -159,14 +166,49 @@ class PageStamper:
             ops = " ".join(f"{v:.4f}" for v in matrix)
             closer = self._add_stream(f"Q q {ops} cm {name} Do Q\n".encode("ascii"))
             self._closers[geometry] = closer
+        original = self._isolate(page)
+        items = [] if original is None else [self._draw_original(page, original)]
+        page[NameObject("/Contents")] = ArrayObject([self._open, *items, closer])
+
+    def _isolate(self, page: PageObject) -> str | None:
+        """Turn the page's own content into a Form XObject named in its resources."""
         contents = page.get("/Contents")
         if contents is None:
-            items: list = []
-        elif isinstance(contents.get_object(), ArrayObject):
-            items = list(contents.get_object())
+            return None
+        target = contents.get_object()
+        if isinstance(target, ArrayObject):
+            form = DecodedStreamObject()
+            form.set_data(b"\n".join(part.get_object().get_data() for part in target))
+            ref = self._writer._add_object(form)
         else:
-            items = [contents]
-        page[NameObject("/Contents")] = ArrayObject([self._open, *items, closer])
+            ref = contents if isinstance(contents, IndirectObject) else \
+                self._writer._add_object(target)
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form":  # shared by an earlier page: copy it
+                copy = DecodedStreamObject()
+                copy.set_data(form.get_data())
+                ref = self._writer._add_object(copy)
+                form = copy
+        box = page.mediabox
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (
+                box.left, box.bottom, box.right, box.top)),
+            NameObject("/Resources"): page["/Resources"],
+        })
+        xobjects = page["/Resources"].get_object()["/XObject"].get_object()
+        # Pages often share one resources dictionary: number the forms across the document.
+        name = f"/EcPg{self._pages}"
+        while name in xobjects:
+            self._pages += 1
+            name = f"/EcPg{self._pages}"
+        self._pages += 1
+        xobjects[NameObject(name)] = ref
+        return name
+
+    def _draw_original(self, page: PageObject, name: str) -> IndirectObject:
+        return self._add_stream(f"{name} Do\n".encode("ascii"))
 
     def _register(self, page: PageObject) -> str:
         """Name the form in the page's /XObject resources (often one dict shared by all pages)."""

@@ -68,8 +68,11 @@ def test_watermark_shares_one_xobject_and_keeps_page_content(text_pdf):
     for page, before in zip(out.pages, original.pages, strict=True):
         forms.add(page["/Resources"]["/XObject"].raw_get("/EcWm").idnum)
         contents = page["/Contents"]
-        assert [c.get_object().get_data() for c in contents[1:-1]] == \
-            [before["/Contents"].get_object().get_data()]
+        # the page's own content, unchanged, drawn as a form of its own between q and the stamp
+        name = contents[1].get_object().get_data().split()[0].decode()
+        own = page["/Resources"]["/XObject"][name]
+        assert own["/Subtype"] == "/Form"
+        assert own.get_data() == before["/Contents"].get_object().get_data()
         assert contents[0].get_object().get_data() == b"q\n"
         closers.add(contents[-1].idnum)
     assert len(forms) == 1 and len(closers) == 1
@@ -158,3 +161,23 @@ def test_watermark_without_text_raises(text_pdf):
     with pytest.raises(WatermarkError) as caught:
         watermark_pdf(text_pdf(1), ["  ", ""])
     assert caught.value.code == "watermark_failed"
+
+
+def _dark_pixels_in_the_middle(pdf: bytes, tmp_path) -> int:
+    """Render page 1 in grey at 30 dpi; count the dark pixels of its central band."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.skip("pdftoppm is not installed (Debian: poppler-utils)")
+    done = subprocess.run([tool, "-r", "30", "-gray", "-f", "1", "-l", "1", "-"], input=pdf,
+                          capture_output=True, check=True, timeout=60)
+    header, _, body = done.stdout.partition(b"255\n")
+    width, height = (int(v) for v in header.split()[1:3])
+    band = body[width * (height // 3): width * (2 * height // 3)]
+    return sum(1 for value in band if value < 235)
+
+
+def test_watermark_survives_a_zero_size_clip_at_the_end(parts, tmp_path):
+    # security item 6: an extra Q pops our q, then everything after is clipped to nothing
+    hostile = parts.one_page(more={4: parts.stream(b"q Q Q 0 0 0 0 re W n")})
+    out = watermark_pdf(hostile, [LINE])
+    assert _dark_pixels_in_the_middle(out, tmp_path) > 20  # before the fix: 0
