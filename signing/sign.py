@@ -24,6 +24,7 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from .errors import (
     CertificateError,
@@ -201,10 +202,18 @@ def sign_pdf(pdf: bytes, request: SignRequest, signer: Signer) -> bytes:
     except TimestampRequestError as exc:
         raise TimestampError(f"the timestamp server failed: {exc}") from exc
     except PyHankoSigningError as exc:
-        if context is not None and "validated" in str(exc):
-            raise RevocationError(f"revocation data could not be fetched: {exc.__cause__ or exc}")\
-                from exc
+        failure = _path_failure(exc)
+        if context is not None and failure is not None:
+            raise RevocationError(f"revocation data could not be fetched: {failure}") from exc
         raise CertificateError(str(exc)) from exc
+
+
+def _path_failure(exc: BaseException) -> BaseException | None:
+    """The certificate-path error pyHanko wrapped (as the cause, or as an argument), if any."""
+    for candidate in (exc.__cause__, *exc.args):
+        if isinstance(candidate, (PathBuildingError, PathValidationError)):
+            return candidate
+    return None
 
 
 def _normalised(stamp: Stamp | None) -> Stamp | None:

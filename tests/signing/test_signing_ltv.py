@@ -48,3 +48,14 @@ def test_sign_with_unreachable_timestamp_server_is_refused(pki):
     with pytest.raises(TimestampError):
         sign_pdf(samples.two_page_pdf(), SignRequest(timestamp_url="http://127.0.0.1:9/tsa"),
                  pki.chair)
+
+
+def test_sign_with_revocation_data_and_an_unknown_root_is_a_revocation_error(pki):
+    # pyHanko wraps the path error in a SigningError; the class is caught, not its wording
+    from signing import RevocationError, devca
+
+    stranger = devca.create_root(now=pki.root.certificate.not_valid_before_utc)
+    with pytest.raises(RevocationError):
+        sign_pdf(samples.two_page_pdf(),
+                 SignRequest(embed_revocation=True, trust_roots=(stranger.certificate,)),
+                 pki.chair)
