@@ -1,4 +1,8 @@
-"""documents: titles, conversion (placeholder)
+"""documents: titles, conversion — no schema change
+
+Editable titles use the existing documents.title column (String(300)); Word/Excel conversion
+and the PDF's own /Title need no column. The revision stays so that the chain 0004 → 0006
+is unbroken.
 
 Revision ID: 0005
 Revises: 0004
