@@ -115,8 +115,15 @@ def sanitize_filename(name: str) -> str:
 
 
 def title_from_filename(filename: str) -> str:
-    """A readable default title: "du-thao_nghi-quyet.pdf" becomes "Du thao nghi quyet"."""
-    stem = _SEPARATORS.sub(" ", os.path.splitext(filename)[0]).strip()
+    """A readable default title: "du-thao_nghi-quyet.pdf" becomes "Du thao nghi quyet".
+
+    Only a name without spaces is a slug; in "Báo cáo kinh tế - xã hội.pdf" the dash is
+    part of the title and stays.
+    """
+    stem = os.path.splitext(filename)[0].strip()
+    if " " not in stem:
+        stem = _SEPARATORS.sub(" ", stem).strip()
+    stem = " ".join(stem.split())
     return (stem[:1].upper() + stem[1:])[:TITLE_MAX] or filename[:TITLE_MAX]
 
 

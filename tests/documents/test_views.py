@@ -276,9 +276,11 @@ def test_upload_title_from_file_name_or_pdf_metadata(world, client, auth):
     writer.write(with_title)
     auth.login("secretariat")
     _upload(client, world.meeting.id, ("du-thao_nghi-quyet.pdf", make_text_pdf(1)),
-            ("bc.pdf", with_title.getvalue()))
+            ("bc.pdf", with_title.getvalue()),
+            ("Tờ trình kinh tế - xã hội.pdf", make_text_pdf(1)))
     assert [d.title for d in _documents()] == ["Du thao nghi quyet",
-                                               "Báo cáo kinh tế - xã hội quý IV"]
+                                               "Báo cáo kinh tế - xã hội quý IV",
+                                               "Tờ trình kinh tế - xã hội"]
 
 
 def test_javascript_link_is_stripped_from_the_stored_copy(world, client, auth, parts):
