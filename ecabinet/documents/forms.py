@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FileField, MultipleFileField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ecabinet.core.forms import Form
 from ecabinet.documents.conversion import accepted_types, conversion_available
 from ecabinet.documents.service import TITLE_MAX
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     files = MultipleFileField(_l("Files (PDF, Word, Excel)"))
     agenda_item_id = SelectField(_l("Agenda item"), coerce=int, default=0,
                                  validators=[Optional()])
     for_units = BooleanField(_l("Also for the invited units"))
 
 
-class ReplaceForm(FlaskForm):
+class ReplaceForm(Form):
     file = FileField(_l("New version"))
     note = StringField(_l("What changed"), validators=[Optional(), Length(max=2000)])
 
 
-class TitleForm(FlaskForm):
+class TitleForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that posts with its CSRF token and nothing else."""
 
 

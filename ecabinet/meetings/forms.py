@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ecabinet.accounts.forms import choices
+from ecabinet.core.forms import Form
 from ecabinet.core.timeutil import LOCAL_ZONE, utcnow
 from ecabinet.meetings.deadlines import starts_in_the_past
 
@@ -35,7 +35,7 @@ def _checklist(label):
                                option_widget=CheckboxInput())
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind of meeting"), choices=choices([
         ("regular", _l("Regular")), ("thematic", _l("Thematic")),
@@ -70,7 +70,7 @@ class MeetingForm(FlaskForm):
                                      "confirm below that it took place then."))
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=500)])
     duration_minutes = IntegerField(_l("Minutes"), default=15,
                                     validators=[InputRequired(), NumberRange(1, 600)])
@@ -78,6 +78,6 @@ class AgendaItemForm(FlaskForm):
     needs_vote = BooleanField(_l("Needs a vote"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     comment = TextAreaField(_l("What should be changed"), validators=[Optional(),
                                                                        Length(max=2000)])

@@ -7,13 +7,13 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
+from ecabinet.core.forms import Form
 from ecabinet.meetings import listing
 from ecabinet.meetings.labels import STATUS_LABELS
 from ecabinet.meetings.models import MeetingKind, MeetingStatus
@@ -36,7 +36,7 @@ def _iso_date(form, field) -> None:
                                  "year-month-day, e.g. 2026-03-05.")) from None
 
 
-class MeetingFilterForm(FlaskForm):
+class MeetingFilterForm(Form):
     class Meta:
         csrf = False  # a GET search that changes nothing
 

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
+from ecabinet.core.forms import Form
 from ecabinet.core.permissions import deny
 from ecabinet.core.timeutil import utcnow
 from ecabinet.meetings import deadlines
@@ -28,7 +28,7 @@ def _days(label):
         NumberRange(0, deadlines.MAX_NOTICE_DAYS, message=_RANGE)])
 
 
-class BodyRulesForm(FlaskForm):
+class BodyRulesForm(Form):
     regular_notice_working_days = _days(_l("Regular meetings: working days of notice"))
     thematic_notice_days = _days(_l("Thematic meetings: days of notice"))
     extraordinary_notice_days = _days(_l("Extraordinary meetings: days of notice"))
