@@ -37,7 +37,7 @@ run: setup
 	$(BIN)/ecabinet db upgrade
 	$(BIN)/ecabinet demo-data --if-empty
 	@# The mail and notification worker runs beside the server and stops with it.
-	$(BIN)/ecabinet worker & trap "kill $$!" EXIT INT TERM; $(BIN)/ecabinet run --port $(PORT)
+	PORT=$(PORT) $(BIN)/ecabinet worker & trap "kill $$!" EXIT INT TERM; PORT=$(PORT) $(BIN)/ecabinet run --port $(PORT)
 
 test-deps:
 	@bash tools/install-deps.sh test

@@ -56,7 +56,10 @@ def from_environment(folder: Path) -> dict:
         "MAIL_USE_TLS": _env_bool("SMTP_STARTTLS", False),
         "MAIL_USE_SSL": _env_bool("SMTP_SSL", False),
         "MAIL_SENDER": env.get("SMTP_SENDER", "ecabinet@localhost"),
-        "PUBLIC_URL": env.get("ECABINET_PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Links in mails: the address `ecabinet run` serves on unless the public one is given
+        # (make run exports PORT to the server and the worker alike).
+        "PUBLIC_URL": env.get("ECABINET_PUBLIC_URL")
+        or f"http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '5000')}",
         "DEMO_PASSWORD": env.get("ECABINET_DEMO_PASSWORD", "Demo@eCabinet2025"),
         "SESSION_COOKIE_SECURE": _env_bool("ECABINET_SECURE_COOKIES", False),
         "MAX_CONTENT_LENGTH": int(env.get("ECABINET_MAX_UPLOAD_MB", "100")) * 1024 * 1024,

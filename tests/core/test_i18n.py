@@ -78,3 +78,17 @@ def test_library_messages_on_forms_are_vietnamese_or_english(client, auth, world
     page = client.post(f"/meetings/new?body={world.units['province'].id}",
                        data={**form, "csrf_token": csrf_token(client)}).text
     assert "Field cannot be longer than 300 characters." in page
+
+
+def test_one_form_of_address_throughout():
+    """The administrative "đồng chí" or neutral phrasing, never "bạn"; "Online" is "Trực tuyến"."""
+    import re
+
+    with open(ROOT / "ecabinet/translations/vi/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    texts = {m.id if isinstance(m.id, str) else m.id[0]:
+             m.string if isinstance(m.string, str) else " ".join(m.string)
+             for m in catalog if m.id}
+    casual = sorted(i for i, t in texts.items() if re.search(r"\bbạn\b", t, re.IGNORECASE))
+    assert not casual, casual
+    assert texts["Online"] == "Trực tuyến"
