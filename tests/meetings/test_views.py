@@ -30,7 +30,8 @@ def test_secretariat_prepares_chair_approves_delegate_reads(client, auth, world)
                     data={"title": title, "duration_minutes": "40", "presenter": "",
                           "csrf_token": csrf_token(client)})
     page = client.get(f"/meetings/{meeting.id}").text
-    assert "Báo cáo chuyển đổi số" in page and "80" in page
+    # two items of 40 minutes in a three-hour slot
+    assert "Báo cáo chuyển đổi số" in page and "Dự kiến 80 trên 180 phút" in page
     client.post(f"/meetings/{meeting.id}/submit", data={"csrf_token": csrf_token(client)})
     auth.logout()
 
