@@ -14,6 +14,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/ecabinet_test
 setup: $(VENV)/.installed static/vendor/.installed translations
 
 $(VENV)/.installed: setup.cfg pyproject.toml
+	@bash tools/install-deps.sh build
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@

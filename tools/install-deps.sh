@@ -2,20 +2,26 @@
 # Install the Debian packages eCabinet needs when they are missing.
 #   tools/install-deps.sh run    the serif font for watermarks, stamps and demo documents
 #   tools/install-deps.sh test   that, plus the tools the test suite drives (browser, PDF, PKCS#11)
+#   tools/install-deps.sh build  what pip needs to build PyICU (ICU's headers, pkg-config, g++)
 # Installs only as root (or with password-less sudo); otherwise says what to install.
 set -euo pipefail
 
 need=()
-[ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || need+=(fonts-noto-core)
-# LibreOffice converts Word and Excel uploads to PDF (without it the form offers PDF only).
-command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-if [ "${1:-test}" = "test" ]; then
-  command -v chromium >/dev/null || need+=(chromium)
-  command -v pdfsig >/dev/null || need+=(poppler-utils)
-  command -v qpdf >/dev/null || need+=(qpdf)
-  [ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
-  command -v certutil >/dev/null || need+=(libnss3-tools)
-  command -v softhsm2-util >/dev/null || need+=(softhsm2)
+if [ "${1:-test}" = "build" ]; then
+  pkg-config --exists icu-i18n 2>/dev/null || need+=(libicu-dev pkg-config)
+  command -v g++ >/dev/null || need+=(g++)
+else
+  [ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || need+=(fonts-noto-core)
+  # LibreOffice converts Word and Excel uploads to PDF (without it the form offers PDF only).
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  if [ "${1:-test}" = "test" ]; then
+    command -v chromium >/dev/null || need+=(chromium)
+    command -v pdfsig >/dev/null || need+=(poppler-utils)
+    command -v qpdf >/dev/null || need+=(qpdf)
+    [ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
+    command -v certutil >/dev/null || need+=(libnss3-tools)
+    command -v softhsm2-util >/dev/null || need+=(softhsm2)
+  fi
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -26,7 +26,9 @@ from ecabinet.accounts.models import (
 from ecabinet.accounts.passwords import check_password_strength, hash_password
 from ecabinet.accounts.sessions import end_user_sessions
 from ecabinet.audit import service as audit
+from ecabinet.core.collation import sort_key, vi
 from ecabinet.core.errors import NotFound
+from ecabinet.core.text import fold
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 
@@ -74,7 +76,7 @@ def get_unit(unit_id: int) -> Unit:
 
 
 def list_units(*, bodies_only: bool = False, active_only: bool = False) -> list[Unit]:
-    query = select(Unit).order_by(Unit.name)
+    query = select(Unit).order_by(vi(Unit.name))
     if bodies_only:
         query = query.where(Unit.is_body.is_(True))
     if active_only:
@@ -92,7 +94,8 @@ def unit_tree(units: Iterable[Unit]) -> list[tuple[int, Unit]]:
     ordered: list[tuple[int, Unit]] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
-        for child in sorted(by_parent.get(parent_id, []), key=lambda u: (not u.is_body, u.name)):
+        children = by_parent.get(parent_id, [])
+        for child in sorted(children, key=lambda u: (not u.is_body, sort_key(u.name))):
             ordered.append((depth, child))
             walk(child.id, depth + 1)
 
@@ -180,13 +183,22 @@ def find_user(username: str) -> User | None:
 
 
 def list_users(*, search: str = "", unit_id: int | None = None) -> list[User]:
-    query = select(User).order_by(User.username)
-    if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(User.username.ilike(pattern) | User.full_name.ilike(pattern))
+    """Users in Vietnamese alphabetical order; `search` ignores tones and case, as users
+    type on phones ("nguyen" finds every Nguyễn), matching every word in name, username,
+    e-mail or position."""
+    query = select(User).order_by(vi(User.full_name), User.username)
     if unit_id:
         query = query.where(User.unit_id == unit_id)
-    return list(db.session.execute(query).scalars())
+    users = db.session.execute(query).scalars()
+    words = fold(search).split()
+    if not words:
+        return list(users)
+    return [user for user in users if _matches(user, words)]
+
+
+def _matches(user: User, words: list[str]) -> bool:
+    text = fold(f"{user.full_name} {user.username} {user.email} {user.position}")
+    return all(word in text for word in words)
 
 
 def get_users(user_ids: Iterable[int]) -> dict[int, User]:
@@ -209,7 +221,7 @@ def users_with_role(role: RoleKind, unit_ids: int | Iterable[int] | None = None)
     """Active users holding `role` (in one unit or any of several), each once, by name."""
     query = (select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
              .where(RoleAssignment.role == role, User.is_active.is_(True))
-             .order_by(User.full_name))
+             .order_by(vi(User.full_name)))
     if isinstance(unit_ids, int):
         query = query.where(RoleAssignment.unit_id == unit_ids)
     elif unit_ids is not None:
@@ -235,7 +247,7 @@ def role_holders(role: RoleKind, unit_ids: Iterable[int]) -> list[tuple[User, in
 def active_users() -> list[User]:
     """Everyone who can sign in, by name (the guest picker)."""
     return list(db.session.execute(
-        select(User).where(User.is_active.is_(True)).order_by(User.full_name)).scalars())
+        select(User).where(User.is_active.is_(True)).order_by(vi(User.full_name))).scalars())
 
 
 def _check_username(username: str, user: User | None = None) -> str:

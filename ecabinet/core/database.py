@@ -1,4 +1,5 @@
-"""Engine settings per backend: SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine settings per backend: SQLite gets WAL, foreign keys, a busy timeout and the
+Vietnamese collation PostgreSQL has built in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from ecabinet.core.collation import register_sqlite
 from ecabinet.extensions import db
 
 
@@ -18,6 +20,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        register_sqlite(dbapi_connection)
 
 
 if not event.contains(Engine, "connect", _sqlite_pragmas):

@@ -13,6 +13,7 @@ from wtforms.widgets import DateInput
 
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
+from ecabinet.core.collation import sort_key
 from ecabinet.core.forms import Form
 from ecabinet.meetings import listing
 from ecabinet.meetings.labels import STATUS_LABELS
@@ -55,7 +56,8 @@ def _choice(value: str, allowed: dict):
 def _fill_choices(form: MeetingFilterForm) -> dict[int, object]:
     bodies = accounts.get_units(listing.bodies_listed_for(current_user))
     form.body.choices = [("", _l("All bodies"))] + [
-        (str(uid), unit.name) for uid, unit in sorted(bodies.items(), key=lambda i: i[1].name)]
+        (str(unit.id), unit.name)
+        for unit in sorted(bodies.values(), key=lambda unit: sort_key(unit.name))]
     form.kind.choices = [("", _l("All kinds"))] + [(k.value, v) for k, v in KIND_LABELS.items()]
     form.state.choices = [("", _l("All states"))] + [
         (s.value, label) for s, label in STATUS_LABELS.items()]

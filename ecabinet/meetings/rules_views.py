@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
+from ecabinet.core.collation import sort_key
 from ecabinet.core.forms import Form
 from ecabinet.core.permissions import deny
 from ecabinet.core.timeutil import utcnow
@@ -39,7 +40,7 @@ def _editable_bodies(user) -> list:
     if user.has_role(RoleKind.ADMIN):
         return accounts.list_units(bodies_only=True)
     units = accounts.get_units(user.unit_ids_for(RoleKind.SECRETARIAT)).values()
-    return sorted(units, key=lambda unit: unit.name)
+    return sorted(units, key=lambda unit: sort_key(unit.name))
 
 
 @bp.route("/meeting-rules", methods=["GET", "POST"])

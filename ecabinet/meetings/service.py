@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind, Unit, User
 from ecabinet.audit import service as audit
+from ecabinet.core.collation import sort_key
 from ecabinet.core.errors import Forbidden, NotFound
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
@@ -197,7 +198,7 @@ def upcoming_meetings(user: User, *, now: datetime | None = None) -> list[Meetin
 
 def bodies_prepared_by(user: User) -> list[Unit]:
     units = accounts.get_units(user.unit_ids_for(RoleKind.SECRETARIAT)).values()
-    return sorted(units, key=lambda unit: unit.name)
+    return sorted(units, key=lambda unit: sort_key(unit.name))
 
 
 def people_of_body(body_id: int, role: RoleKind) -> list[User]:
