@@ -48,7 +48,11 @@ class OutgoingMail(CreatedAtMixin, Base):
     ics: Mapped[str | None] = mapped_column(Text)
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    # The last failure: a code from notify.reasons (shown in words) and the technical text.
+    last_error_code: Mapped[str] = mapped_column(String(40), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # When the worker will try again (status `retrying`); None otherwise.
+    next_attempt_at: Mapped[datetime | None]
     # While an attempt is in flight: when it started (a lease that lapses if a worker dies).
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

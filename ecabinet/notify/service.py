@@ -237,6 +237,15 @@ def failed_mails(meeting: Meeting) -> list[OutgoingMail]:
         .order_by(OutgoingMail.id)).scalars())
 
 
+def troubled_mails(meeting: Meeting) -> list[OutgoingMail]:
+    """The meeting's mails that failed at least once and are not sent: retrying or failed."""
+    return list(db.session.execute(
+        select(OutgoingMail).where(OutgoingMail.meeting_id == meeting.id,
+                                   OutgoingMail.status.in_((MailStatus.RETRYING,
+                                                            MailStatus.FAILED)))
+        .order_by(OutgoingMail.status.desc(), OutgoingMail.id)).scalars())
+
+
 def retry_failed_mails(meeting: Meeting, *, actor: User | None) -> int:
     """Give the meeting's failed mails a fresh round of attempts now; return how many.
 
@@ -248,7 +257,7 @@ def retry_failed_mails(meeting: Meeting, *, actor: User | None) -> int:
     db.session.execute(
         update(OutgoingMail).where(OutgoingMail.id.in_(ids),
                                    OutgoingMail.status == MailStatus.FAILED)
-        .values(status=MailStatus.QUEUED, attempts=0, claimed_at=None)
+        .values(status=MailStatus.QUEUED, attempts=0, claimed_at=None, next_attempt_at=None)
         .execution_options(synchronize_session=False))
     audit.record("mail.retried", actor=actor, object_type="meeting", object_id=meeting.id,
                  details={"mails": len(ids)})

@@ -19,6 +19,7 @@ from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.notify import mail as mailer
 from ecabinet.notify.models import MailStatus, OutgoingMail
+from ecabinet.notify.reasons import classify_error
 from ecabinet.notify.settings import retry_delay, setting
 
 log = logging.getLogger(__name__)
@@ -60,16 +61,19 @@ def _is_permanent(error: Exception) -> bool:
 
 def _record_failure(mail: OutgoingMail, error: Exception, retry: dict[float, list[int]]) -> None:
     config = current_app.config
+    mail.last_error_code = classify_error(error)
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
     mail.claimed_at = None  # release the lease
     final = mail.attempts >= setting(config, "MAIL_MAX_ATTEMPTS") or _is_permanent(error)
     if final:
-        mail.status = MailStatus.FAILED
+        mail.status, mail.next_attempt_at = MailStatus.FAILED, None
         log.warning("mail %s to %s failed for good after %s attempts: %s",
                     mail.id, mail.to_address, mail.attempts, mail.last_error)
     else:
+        delay = retry_delay(config, mail.attempts)
         mail.status = MailStatus.RETRYING
-        retry[retry_delay(config, mail.attempts)].append(mail.id)
+        mail.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        retry[delay].append(mail.id)
     db.session.commit()
 
 
@@ -89,8 +93,8 @@ def deliver(mail_ids: list[int]) -> dict[float, list[int]]:
                 if not isinstance(error, smtplib.SMTPRecipientsRefused):
                     connection = _close(connection)  # reconnect for the next mail
                 continue
-            mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, utcnow(), ""
-            mail.claimed_at = None
+            mail.status, mail.sent_at, mail.claimed_at = MailStatus.SENT, utcnow(), None
+            mail.last_error, mail.last_error_code, mail.next_attempt_at = "", "", None
             db.session.commit()
     finally:
         _close(connection)

@@ -11,6 +11,7 @@ from ecabinet.meetings.panels import register_panel
 from ecabinet.notify import service
 from ecabinet.notify.messages import render
 from ecabinet.notify.permissions import can_manage_mail
+from ecabinet.notify.reasons import describe
 
 bp = Blueprint("notify", __name__)
 
@@ -24,15 +25,16 @@ def _nav():
         return service.unread_count(current_user)
 
     return {"unread_notification_count": unread_notification_count,
-            "notification_text": render}
+            "notification_text": render, "mail_error_text": describe}
 
 
 def mail_status_context(meeting, user) -> dict | None:
     """The meeting page's mail panel (templates/notify/_mail_status.html): secretariat only."""
     if not can_manage_mail(meeting, user):
         return None
-    return {"mail_status": service.mail_status_for(meeting),
-            "failed_mails": service.failed_mails(meeting)}
+    troubled = service.troubled_mails(meeting)
+    return {"mail_status": service.mail_status_for(meeting), "troubled_mails": troubled,
+            "failed_mails": [mail for mail in troubled if mail.status == "failed"]}
 
 
 register_panel("mail-status", "notify/_mail_status.html", mail_status_context, order=80)

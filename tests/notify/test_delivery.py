@@ -98,6 +98,7 @@ def test_unreachable_smtp_retries_then_fails_and_keeps_the_mail(app, mailworld, 
     for mail in db.session.execute(select(OutgoingMail)).scalars():
         assert mail.attempts == 3
         assert "ConnectionRefusedError" in mail.last_error
+        assert mail.last_error_code == "connection_refused" and mail.next_attempt_at is None
     assert service.mail_status_for(mailworld.meeting)["failed"] == 3
 
 
@@ -136,6 +137,7 @@ def test_a_refused_recipient_fails_without_retrying(app, mailworld, smtp_server,
     mail = db.session.execute(select(OutgoingMail).where(
         OutgoingMail.user_id == member_id)).scalar_one()
     assert mail.attempts == 1 and "550" in mail.last_error
+    assert mail.last_error_code == "recipient_refused"
 
 
 def test_immediate_mode_sends_a_confidential_cancel(app, mailworld, smtp_server):

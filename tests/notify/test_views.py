@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select, update
 
 from ecabinet.extensions import db
@@ -45,8 +47,9 @@ def test_mark_read_needs_csrf(client, auth, mailworld):
 
 
 def _fail_all():
-    db.session.execute(update(OutgoingMail).values(status=MailStatus.FAILED, attempts=6,
-                                                   last_error="ConnectionRefusedError"))
+    db.session.execute(update(OutgoingMail).values(
+        status=MailStatus.FAILED, attempts=6, last_error_code="connection_refused",
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused"))
     db.session.commit()
 
 
@@ -82,5 +85,57 @@ def test_mail_status_partial_renders_for_the_secretariat(app, mailworld):
         html = render_template("notify/_mail_status.html",
                                **mail_status_context(mailworld.meeting,
                                                      mailworld.users["secretariat"]))
-        assert "ConnectionRefusedError" in html and "mails/retry" in html
+        assert "Máy chủ thư từ chối kết nối" in html and "Không gửi được" in html
+        assert 'title="ConnectionRefusedError: [Errno 111] Connection refused"' in html
+        assert "mails/retry" in html
         assert mail_status_context(mailworld.meeting, mailworld.users["member"]) is None
+
+
+def _deliver_once(mailworld) -> list[OutgoingMail]:
+    """One real attempt at every queued mail of the meeting (no worker: the test is the worker)."""
+    from ecabinet.notify import tasks
+
+    ids = list(db.session.execute(select(OutgoingMail.id)).scalars())
+    tasks.deliver(ids)
+    db.session.expire_all()
+    return list(db.session.execute(select(OutgoingMail)).scalars())
+
+
+def test_refused_first_attempt_shows_retrying_in_words_with_the_next_try(
+        app, client, auth, mailworld, closed_port):
+    from datetime import timedelta
+
+    from ecabinet.core.timeutil import to_local, utcnow
+
+    app.config.update(MAIL_RETRY_BASE_S=600, MAIL_MAX_ATTEMPTS=6)
+    service.meeting_published(mailworld.meeting, actor=None)
+    before = utcnow()
+    mails = _deliver_once(mailworld)
+    assert {m.status for m in mails} == {MailStatus.RETRYING}
+    for mail in mails:
+        assert mail.last_error_code == "connection_refused"
+        assert mail.last_error.startswith("ConnectionRefusedError")
+        assert before + timedelta(seconds=599) <= mail.next_attempt_at <= utcnow() + \
+            timedelta(seconds=601)
+    auth.login("secretariat")
+    page = client.get(f"/meetings/{mailworld.meeting.id}").text
+    next_try = to_local(mails[0].next_attempt_at).strftime("%H:%M:%S %d/%m/%Y")
+    assert "Đang thử lại" in page and f"thử lại lúc {next_try}" in page
+    assert "Máy chủ thư từ chối kết nối (máy chủ có đang chạy không?)" in page
+    assert "ConnectionRefusedError" in page  # kept for the operator, as a tooltip and detail
+    client.post("/language", data={"language": "en", "next": "/",
+                                   "csrf_token": csrf_token(client)})
+    page = client.get(f"/meetings/{mailworld.meeting.id}").text
+    assert "Retrying" in page and f"next try at {next_try}" in page
+    assert "The mail server refused the connection (is it running?)" in page
+
+
+def test_sent_mail_forgets_the_error_and_the_next_try(app, mailworld, smtp_server):
+    service.meeting_published(mailworld.meeting, actor=None)
+    db.session.execute(update(OutgoingMail).values(
+        status=MailStatus.RETRYING, attempts=1, last_error_code="timeout", last_error="x",
+        next_attempt_at=datetime.now(UTC)))
+    db.session.commit()
+    mails = _deliver_once(mailworld)
+    assert {m.status for m in mails} == {MailStatus.SENT}
+    assert {(m.last_error_code, m.last_error, m.next_attempt_at) for m in mails} == {("", "", None)}
