@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Without SMTP_HOST, `make run` sends mail to a local catcher on this port (read at /admin/mail).
+MAIL_CATCHER_PORT ?= 1025
 ECABINET_INSTANCE ?= $(CURDIR)/instance
 export ECABINET_INSTANCE
 # The second test pass: the same suite against the local PostgreSQL server (and Redis, always).
@@ -37,8 +39,18 @@ run: setup
 	@bash tools/install-deps.sh run
 	$(BIN)/ecabinet db upgrade
 	$(BIN)/ecabinet demo-data --if-empty
-	@# The mail and notification worker runs beside the server and stops with it.
-	PORT=$(PORT) $(BIN)/ecabinet worker & trap "kill $$!" EXIT INT TERM; PORT=$(PORT) $(BIN)/ecabinet run --port $(PORT)
+	@# The worker (mail, packets) runs beside the server and stops with it; so does the local
+	@# mail catcher, unless SMTP_HOST names a real server: then mail goes there.
+	@pids=(); trap 'kill $${pids[*]} 2>/dev/null' EXIT INT TERM; \
+	if [ -z "$$SMTP_HOST" ]; then \
+	  export SMTP_HOST=127.0.0.1 SMTP_PORT=$(MAIL_CATCHER_PORT) SMTP_USERNAME= SMTP_PASSWORD= \
+	    SMTP_STARTTLS= SMTP_SSL=; \
+	  PORT=$(PORT) $(BIN)/ecabinet mail-catcher --port $(MAIL_CATCHER_PORT) & pids+=($$!); \
+	else \
+	  echo "Mail goes to the real SMTP server at $$SMTP_HOST:$${SMTP_PORT:-25}."; \
+	fi; \
+	PORT=$(PORT) $(BIN)/ecabinet worker & pids+=($$!); \
+	PORT=$(PORT) $(BIN)/ecabinet run --port $(PORT)
 
 test-deps:
 	@bash tools/install-deps.sh test

@@ -76,6 +76,9 @@ def create_app(config: dict | None = None):
     from ecabinet.documents.packet_views import bp as packets_bp
 
     app.register_blueprint(packets_bp)
+    from ecabinet.notify.catcher_views import bp as mail_catcher_bp
+
+    app.register_blueprint(mail_catcher_bp)
     import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
 
     init_socketio(app)

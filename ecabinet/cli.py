@@ -229,6 +229,36 @@ def issue_cert_command(out_dir, username, passphrase, seal_body):
     click.echo(f"{Path(out_dir) / 'root-ca.pem'}\n{path}")
 
 
+@cli.command("mail-catcher")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=lambda: int(os.environ.get("MAIL_CATCHER_PORT", "1025")),
+              show_default="1025 or $MAIL_CATCHER_PORT")
+@with_appcontext
+def mail_catcher_command(host: str, port: int):
+    """Run a local SMTP server that keeps every mail for /admin/mail; nothing leaves."""
+    import signal
+    import threading
+
+    from ecabinet.notify.catcher import maildir_path, start_catcher
+
+    app = current_app._get_current_object()
+    try:
+        controller = start_catcher(maildir_path(app), host, port)
+    except OSError as error:
+        raise click.ClickException(f"The mail catcher cannot listen on {host}:{port}: "
+                                   f"{error}") from None
+    click.echo(f"Mail goes to the local catcher (SMTP {host}:{port}); read it at "
+               f"{app.config['PUBLIC_URL']}/admin/mail as an administrator.")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 @cli.command("worker")
 @click.option("--workers", type=int, default=None,
               help="Delivery threads (default 4, or $ECABINET_HUEY_WORKERS).")
@@ -241,6 +271,9 @@ def worker_command(workers):
     from ecabinet.notify.queue import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = current_app.config
+    click.echo(f"Worker: mail goes to the SMTP server at {config['MAIL_SERVER']}:"
+               f"{config['MAIL_PORT']}.")
     register_tasks(current_app._get_current_object())  # packet builds
     run_worker(current_app._get_current_object(), workers)
 

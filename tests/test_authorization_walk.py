@@ -13,6 +13,7 @@ from ecabinet import create_app
 from ecabinet.live.events import LiveNamespace
 from tests.conftest import TEST_CONFIG, LiveClient, build_world, csrf_token
 from tests.documents.test_service import walk_document_id
+from tests.notify.test_catcher import walk_caught_mail_key
 
 ROLES = ("anonymous", "member", "secretariat", "chair", "clerk", "admin", "outsider")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -71,6 +72,9 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "notify.retry_mails": {"POST": SECRETARIAT},
     "meeting_list.index": {"GET": SIGNED_IN},
     "meeting_rules.rules": {"GET": SECRETARIAT | ADMIN, "POST": SECRETARIAT | ADMIN},
+    # the local mail catcher's inbox holds everyone's mail (ecabinet/notify/catcher_views.py)
+    "mail_catcher.inbox": {"GET": ADMIN},
+    "mail_catcher.message": {"GET": ADMIN},
 }
 # Workflow steps are tried on a meeting in the state the step starts from; the rest on the
 # published meeting. Who may see that meeting is told 403 when refused, everyone else 404.
@@ -112,7 +116,8 @@ def _url_args(world, endpoint: str) -> dict:
             "unit_id": world.units["department"].id, "meeting_id": meeting.id,
             "item_id": world.item.id, "step": "postpone", "direction": "up",
             **({"document_id": walk_document_id(world)} if endpoint.startswith("documents.")
-               else {})}
+               else {}),
+            **({"key": walk_caught_mail_key()} if endpoint.startswith("mail_catcher.") else {})}
 
 
 def test_every_route_is_in_the_table(tmp_path):
