@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ecabinet.accounts import service
 from ecabinet.accounts.errors import AccountError
 from ecabinet.accounts.forms import ConfirmForm, UnitForm, UserForm, choices
+from ecabinet.accounts.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from ecabinet.accounts.models import BODY_ROLES, RoleKind, Unit, UnitKind, User
 from ecabinet.accounts.permissions import can_manage_accounts, can_manage_units
 from ecabinet.accounts.service import RoleGrant, UnitData, UserData
 from ecabinet.core.permissions import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-ROLE_LABELS = {
-    RoleKind.ADMIN: _l("Administrator"),
-    RoleKind.SECRETARIAT: _l("Secretariat"),
-    RoleKind.MEMBER: _l("Member"),
-    RoleKind.CHAIR: _l("Chair"),
-    RoleKind.CLERK: _l("Clerk"),
-}
 
 
 def _role_choices(units: list[Unit]) -> list[tuple[str, str]]:
@@ -150,7 +142,7 @@ def units():
     bodies_only = request.args.get("bodies") == "1"
     tree = service.unit_tree(service.list_units(bodies_only=bodies_only))
     return render_template("admin/units.html", tree=tree, bodies_only=bodies_only,
-                           confirm=ConfirmForm())
+                           kind_labels=UNIT_KIND_LABELS, confirm=ConfirmForm())
 
 
 @bp.route("/units/new", methods=["GET", "POST"])

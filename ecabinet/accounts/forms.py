@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ecabinet.accounts.models import UnitKind
+from ecabinet.accounts.labels import UNIT_KIND_LABELS
 from ecabinet.core.forms import Form
 
 
@@ -67,7 +67,8 @@ class UnitForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=80)])
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
-    kind = SelectField(_l("Kind"), choices=choices((k.value, k.value) for k in UnitKind))
+    kind = SelectField(_l("Kind"),
+                       choices=choices((k.value, label) for k, label in UNIT_KIND_LABELS.items()))
     parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
     is_body = BooleanField(_l("Is a body (holds meetings, issues documents)"))
     place_name = StringField(_l("Place name for dates"), validators=[Optional(), Length(max=80)])

@@ -13,6 +13,9 @@ const outlineBox = document.getElementById("viewer-outline");
 const searchResult = document.getElementById("viewer-search-result");
 const label = (name, values = {}) =>
   Object.entries(values).reduce((text, [k, v]) => text.replace(`{${k}}`, v), root.dataset[name] || "");
+// "labelMatchesOne" or "labelMatchesOther": the page's language decides which form a count takes.
+const plurals = new Intl.PluralRules(document.documentElement.lang || "vi");
+const pluralName = (name, count) => name + (plurals.select(count) === "one" ? "One" : "Other");
 
 const MIN_SCALE = 0.25;
 const MAX_SCALE = 5;
@@ -262,7 +265,7 @@ async function search(query) {
     return;
   }
   state.search.index = (state.search.index + 1) % hits.length;
-  searchResult.textContent = label("labelMatches", { count: hits.length });
+  searchResult.textContent = label(pluralName("labelMatches", hits.length), { count: hits.length });
   goTo(hits[state.search.index]);
 }
 
