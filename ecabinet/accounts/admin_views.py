@@ -89,9 +89,7 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         try:
             service.update_user(user, _user_data(form), _parse_grants(form.roles.data),
-                                actor=current_user)
-            if form.password.data:
-                service.set_password(user, form.password.data, actor=current_user)
+                                actor=current_user, password=form.password.data or None)
         except AccountError as error:
             flash(str(error.message), "error")
         else:

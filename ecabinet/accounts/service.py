@@ -296,22 +296,29 @@ def create_user(data: UserData, password: str, grants: Iterable[RoleGrant] = (),
 
 
 def update_user(user: User, data: UserData, grants: Iterable[RoleGrant], *,
-                actor: User | None) -> User:
+                actor: User | None, password: str | None = None) -> User:
+    """Save an admin's edit; a new password given with it is checked first, so a refused
+    password leaves the whole account as it was (nothing half-saved)."""
     username = _check_username(data.username, user)
     if data.unit_id is not None:
         get_unit(data.unit_id)
+    if password:
+        check_password_strength(password, username=username, full_name=data.full_name)
+    wanted = _check_grants(grants)
     before = _describe(user)
     changes = {k: v for k, v in {**vars(data), "username": username}.items()
                if getattr(user, k) != v}
     for key, value in changes.items():
         setattr(user, key, value)
-    wanted = _check_grants(grants)
     if set(wanted) != {RoleGrant(r.role, r.unit_id) for r in user.roles}:
         user.roles = [RoleAssignment(role=g.role, unit_id=g.unit_id) for g in wanted]
         changes["roles"] = {"before": before, "after": _describe(user)}
     audit.record("user.updated", actor=actor, object_type="user", object_id=user.id,
                  details=changes)
-    db.session.commit()
+    if password:
+        set_password(user, password, actor=actor)  # commits the edit with the password
+    else:
+        db.session.commit()
     return user
 
 

@@ -141,3 +141,21 @@ def test_admin_edits_unit_into_body(client, auth, world):
     assert client.post(f"/admin/units/{unit.id}", data=form).status_code == 302
     db.session.refresh(unit)
     assert unit.is_body
+
+
+def test_admin_edit_with_a_refused_password_saves_nothing(client, auth, world):
+    """The name change and the weak password come in one form: refusing one keeps both out."""
+    member = world.users["member"]
+    old_name, old_hash = member.full_name, member.password_hash
+    auth.login("admin")
+    form = {"username": member.username, "full_name": "Lê Thị Đổi Tên", "unit_id": "0",
+            "roles": [f"member@{world.units['province'].id}"], "password": "short1",
+            "csrf_token": csrf_token(client)}
+    page = client.post(f"/admin/users/{member.id}", data=form).text
+    assert "ít nhất" in page and "Lê Thị Đổi Tên" in page  # said, and kept in the form
+    db.session.expire_all()
+    assert member.full_name == old_name and member.password_hash == old_hash
+    form["password"] = "Song-Lam-2025"
+    assert client.post(f"/admin/users/{member.id}", data=form).status_code == 302
+    db.session.expire_all()
+    assert member.full_name == "Lê Thị Đổi Tên" and member.password_hash != old_hash
