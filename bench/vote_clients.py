@@ -84,11 +84,11 @@ class Voter:
         sent = time.monotonic()
         try:
             ack = await self.call("cast_ballot", ballot, timeout)
+            acked = time.monotonic()
+            again = await self.call("cast_ballot", ballot, timeout) if resend else None
         except Exception as error:  # noqa: BLE001 - a timeout or a dropped socket, reported
             return {"user": self.username, "sent": sent, "acked": None,
                     "ack": {"error": type(error).__name__}, "again": None}
-        acked = time.monotonic()
-        again = await self.call("cast_ballot", ballot, timeout) if resend else None
         return {"user": self.username, "sent": sent, "acked": acked, "ack": ack,
                 "again": again}
 
@@ -108,6 +108,7 @@ async def _gather_limited(coros, limit: int):
 
 
 async def _serve(conn, jobs: list[dict]) -> None:
+    timeout = jobs[0]["timeout"] if jobs else 60
     voters = [Voter(j["username"], j["url"], j["password"], choice=j["choice"]) for j in jobs]
     resend = {j["username"] for j in jobs if j.get("resend")}
 
@@ -119,18 +120,20 @@ async def _serve(conn, jobs: list[dict]) -> None:
         if name == "sign_in":
             await _gather_limited((v.sign_in() for v in voters), 16)
             conn.send(None)
-        elif name == "connect":
-            await asyncio.gather(*(v.connect(arg) for v in voters))
+        elif name == "connect":  # a client that failed to join reports 0.0
+            await asyncio.gather(*(v.connect(arg, timeout) for v in voters),
+                                 return_exceptions=True)
             conn.send([v.joined_at for v in voters])
         elif name == "cast":
-            conn.send(await asyncio.gather(*(v.cast(arg, resend=v.username in resend)
-                                             for v in voters)))
-        elif name == "results":  # wait until every client holds the closed result of `arg`
-            deadline = time.monotonic() + 30
+            conn.send(await asyncio.gather(*(v.cast(arg, resend=v.username in resend,
+                                                    timeout=timeout) for v in voters)))
+        elif name == "results":  # wait until every client holds poll `arg`'s result
+            poll_id, wait = arg
+            deadline = time.monotonic() + wait
             while (time.monotonic() < deadline
-                   and not all(arg in v.result_at for v in voters)):
+                   and not all(poll_id in v.result_at for v in voters)):
                 await asyncio.sleep(0.01)
-            conn.send([v.result_at.get(arg) for v in voters])
+            conn.send([v.result_at.get(poll_id) for v in voters])
         elif name == "quit":
             await asyncio.gather(*(v.close() for v in voters), return_exceptions=True)
             conn.send(None)
@@ -139,4 +142,7 @@ async def _serve(conn, jobs: list[dict]) -> None:
 
 def serve(conn, jobs: list[dict]) -> None:
     """Entry point of a load-generator process."""
+    import logging
+
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)  # one line per close
     asyncio.run(_serve(conn, jobs))
