@@ -38,6 +38,9 @@ def run_command(host: str, port: int):
     from ecabinet import server
 
     click.echo(f"eCabinet: http://{host}:{port}/  (database: {_safe_db_url()})")
+    if os.environ.get("ECABINET_PASSWORD_HASH"):
+        click.echo("Warning: ECABINET_PASSWORD_HASH is set: passwords are hashed with test "
+                   "costs. Never in production.", err=True)
     server.run(current_app._get_current_object(), host, port)
 
 

@@ -41,6 +41,24 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+TEST_PASSWORD_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8 * 1024,
+                      "ARGON2_PARALLELISM": 1}
+"""argon2id costs for test servers only (ECABINET_PASSWORD_HASH=test): a hash in milliseconds."""
+
+
+def _password_hash_costs(value: str | None) -> dict:
+    """The argon2 costs ECABINET_PASSWORD_HASH asks for: none (the production defaults) unless
+    it is set, and then only the one value tests use, so that a typo cannot weaken hashes.
+
+    :raises ValueError: for any other value.
+    """
+    if not value:
+        return {}
+    if value == "test":
+        return dict(TEST_PASSWORD_HASH)
+    raise ValueError(f"ECABINET_PASSWORD_HASH={value!r}: the only value it takes is 'test'")
+
+
 def from_environment(folder: Path) -> dict:
     """Build the settings a deployment changes through environment variables."""
     env = os.environ
@@ -63,6 +81,7 @@ def from_environment(folder: Path) -> dict:
         "DEMO_PASSWORD": env.get("ECABINET_DEMO_PASSWORD", "Demo@eCabinet2025"),
         "SESSION_COOKIE_SECURE": _env_bool("ECABINET_SECURE_COOKIES", False),
         "MAX_CONTENT_LENGTH": int(env.get("ECABINET_MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        **_password_hash_costs(env.get("ECABINET_PASSWORD_HASH")),
     }
 
 
@@ -88,7 +107,7 @@ class Defaults:
     LOGIN_SLOWDOWN_BASE_S = 0.5  # by a pause doubling per failure above the threshold
     LOGIN_SLOWDOWN_MAX_S = 8.0
     PASSWORD_MIN_LENGTH = 10
-    # argon2id costs; tests lower them to keep the suite fast.
+    # argon2id costs; tests lower them (TEST_PASSWORD_HASH) to keep the suite fast.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
     ARGON2_PARALLELISM = 2

@@ -47,7 +47,9 @@ class LiveServer:
         self.database_url = _fresh_database_url(tmp_path, f"ecabinet_e2e_{self.port}")
         self.env = {**os.environ, "ECABINET_INSTANCE": str(tmp_path / "instance"),
                     "DATABASE_URL": self.database_url, "PORT": str(self.port),
-                    "ECABINET_DEMO_PASSWORD": DEMO_PASSWORD}
+                    "ECABINET_DEMO_PASSWORD": DEMO_PASSWORD,
+                    # demo-data and the server hash in milliseconds (see ecabinet/config.py)
+                    "ECABINET_PASSWORD_HASH": "test"}
         self.env.pop("REDIS_URL", None)
         if redis_url:
             self.env["REDIS_URL"] = redis_url
