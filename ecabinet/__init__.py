@@ -79,6 +79,9 @@ def create_app(config: dict | None = None):
     from ecabinet.notify.catcher_views import bp as mail_catcher_bp
 
     app.register_blueprint(mail_catcher_bp)
+    from ecabinet.invitations.views import bp as invitations_bp
+
+    app.register_blueprint(invitations_bp)
     import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
 
     init_socketio(app)

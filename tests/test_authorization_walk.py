@@ -6,12 +6,25 @@ must say here who may use it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from flask import url_for
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
 
 from ecabinet import create_app
 from ecabinet.live.events import LiveNamespace
-from tests.conftest import TEST_CONFIG, LiveClient, build_world, csrf_token
+from tests.conftest import (
+    TEST_CONFIG,
+    AuthActions,
+    FreshContextClient,
+    LiveClient,
+    World,
+    build_world,
+    csrf_token,
+    empty_database,
+)
 from tests.documents.test_service import walk_document_id
 from tests.notify.test_catcher import walk_caught_mail_key
 
@@ -75,6 +88,9 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     # the local mail catcher's inbox holds everyone's mail (ecabinet/notify/catcher_views.py)
     "mail_catcher.inbox": {"GET": ADMIN},
     "mail_catcher.message": {"GET": ADMIN},
+    # answering invitations (the invited delegate) and reminding (ecabinet/invitations/)
+    "invitations.answer": {"POST": frozenset({"member"})},
+    "invitations.remind": {"POST": SECRETARIAT},
 }
 # Workflow steps are tried on a meeting in the state the step starts from; the rest on the
 # published meeting. Who may see that meeting is told 403 when refused, everyone else 404.
@@ -105,6 +121,8 @@ SOCKET_EVENTS: dict[str, frozenset] = {
     "open_poll": CHAIR,
     "close_poll": CHAIR,
     "cast_ballot": MEETING,
+    # the secretariat follows the answers to invitations (ecabinet/invitations/events.py)
+    "invitations_watch": SECRETARIAT,
 }
 # A refusal of access; any other error (a state, an eligibility) means access was granted.
 ACCESS_ERRORS = {"forbidden", "not_found", "unauthenticated"}
@@ -151,6 +169,121 @@ def _socket_payload(world, event: str):
     return data
 
 
+class _JoinedSession(FlaskSession):
+    """A session on the walk's one connection, whatever the model: its commits only release
+    a savepoint inside the test's transaction."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+def _sqlite_savepoints(engine) -> None:
+    """Let pysqlite nest savepoints in a real transaction (SQLAlchemy's documented recipe):
+    the driver otherwise starts none, and releasing the first savepoint would commit."""
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+@dataclass
+class Walk:
+    """One app, one world and one signed-in session per role, prepared once for the module."""
+
+    app: object
+    connection: object
+    ids: dict
+    cookies: dict
+
+    def world(self) -> World:
+        """The prepared world, loaded into the current test's session."""
+        from ecabinet.accounts.models import Unit, User
+        from ecabinet.documents.models import Document
+        from ecabinet.extensions import db
+        from ecabinet.meetings.models import AgendaItem, Meeting
+
+        get = db.session.get
+        world = World(units={k: get(Unit, v) for k, v in self.ids["units"].items()},
+                      users={k: get(User, v) for k, v in self.ids["users"].items()},
+                      meeting=get(Meeting, self.ids["meeting"]),
+                      item=get(AgendaItem, self.ids["item"]),
+                      **{name: get(Meeting, self.ids[name])
+                         for name in ("submitted", "draft", "approved")})
+        world.document = get(Document, self.ids["document"])
+        return world
+
+    def client(self, role: str):
+        """A test client carrying the role's session cookie (none for the anonymous)."""
+        client = self.app.test_client()
+        if role in self.cookies:
+            cookie = self.cookies[role]
+            client.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+        return client
+
+
+@pytest.fixture(scope="module")
+def walk(database_url, tmp_path_factory):
+    """Build the world and sign every role in once; each case then runs inside a savepoint
+    that is rolled back, instead of a new app, a new world and a sign-in over HTTP per case.
+    Every session of the module is bound to one connection whose transaction never commits."""
+    from ecabinet.extensions import db
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("walk") / "instance"),
+                      # broadcast in the request, not from a thread that would share the connection
+                      "LIVE_BROADCAST_INTERVAL": 0})
+    app.test_client_class = FreshContextClient
+    original_session = db.session
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_savepoints(db.engine)
+        empty_database()
+        db.session.remove()
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        db.session = db._make_scoped_session(
+            {"class_": _JoinedSession, "bind": connection,
+             "join_transaction_mode": "create_savepoint"})
+        try:
+            world = build_world()
+            ids = {"units": {k: u.id for k, u in world.units.items()},
+                   "users": {k: u.id for k, u in world.users.items()},
+                   "document": walk_document_id(world),
+                   **{name: getattr(world, name).id
+                      for name in ("meeting", "item", "submitted", "draft", "approved")}}
+            db.session.remove()
+            cookies = {}
+            for role in SIGNED_IN:
+                client = app.test_client()
+                assert AuthActions(client).login(role).status_code == 302, role
+                cookies[role] = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+            yield Walk(app, connection, ids, cookies)
+        finally:
+            db.session.remove()
+            db.session = original_session
+            transaction.rollback()
+            connection.close()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def case(walk):
+    """One case of the walk: its writes are undone when it ends."""
+    from ecabinet.extensions import db
+
+    savepoint = walk.connection.begin_nested()
+    try:
+        with walk.app.app_context():
+            yield walk
+            db.session.remove()
+    finally:
+        savepoint.rollback()
+
+
 CASES = [(endpoint, method, role, role in allowed)
          for endpoint, methods in sorted(ROUTES.items())
          for method, allowed in sorted(methods.items())
@@ -159,10 +292,8 @@ CASES = [(endpoint, method, role, role in allowed)
 
 @pytest.mark.parametrize("endpoint, method, role, allowed", CASES,
                          ids=[f"{e}-{m}-{r}" for e, m, r, _a in CASES])
-def test_route_access(app, client, auth, endpoint, method, role, allowed):
-    world = build_world()
-    if role != "anonymous":
-        assert auth.login(role).status_code == 302
+def test_route_access(case, endpoint, method, role, allowed):
+    app, world, client = case.app, case.world(), case.client(role)
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         url = url_for(endpoint, **{k: v for k, v in _url_args(world, endpoint).items()
@@ -189,10 +320,8 @@ SOCKET_CASES = [(event, role, role in allowed) for event, allowed in sorted(SOCK
 
 @pytest.mark.parametrize("event, role, allowed", SOCKET_CASES,
                          ids=[f"{e}-{r}" for e, r, _a in SOCKET_CASES])
-def test_socket_event_access(app, client, auth, event, role, allowed):
-    world = build_world()
-    if role != "anonymous":
-        auth.login(role)
+def test_socket_event_access(case, event, role, allowed):
+    app, world, client = case.app, case.world(), case.client(role)
     live = LiveClient(app, client)
     if event == "connect":
         assert live.connected == allowed

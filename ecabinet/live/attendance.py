@@ -19,6 +19,7 @@ from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.live.models import Attendance, Presence
 from ecabinet.meetings.models import Meeting
+from ecabinet.meetings.permissions import participant_role
 
 
 class NotAParticipant(EcabinetError):
@@ -45,7 +46,7 @@ class Quorum:
 
 
 def _record(meeting: Meeting, user: User, presence: Presence, *, by: User | None,
-            reason: str = "") -> Attendance:
+            reason: str = "", deputy: User | None = None) -> Attendance:
     row = db.session.execute(select(Attendance).where(
         Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)).scalar_one_or_none()
     if row is None:
@@ -53,8 +54,10 @@ def _record(meeting: Meeting, user: User, presence: Presence, *, by: User | None
         db.session.add(row)
     row.presence, row.reason, row.at = presence, reason[:300], utcnow()
     row.marked_by_id = getattr(by, "id", None)
+    row.deputy_id = getattr(deputy, "id", None)
     audit.record(f"attendance.{presence.value}", actor=by, object_type="meeting",
-                 object_id=meeting.id, details={"user": user.id, "reason": reason[:300]})
+                 object_id=meeting.id, details={"user": user.id, "reason": reason[:300],
+                                                **({"deputy": deputy.id} if deputy else {})})
     db.session.commit()
     return row
 
@@ -65,10 +68,28 @@ def mark(meeting: Meeting, user: User, presence: Presence, *, by: User | None,
 
     :raises NotAParticipant: for someone who does not take part in the meeting.
     """
-    if not any(p.user_id == user.id for p in meeting.participants):
+    if participant_role(meeting, user) is None:  # a deputy takes part too
         raise NotAParticipant(_l("%(name)s does not take part in this meeting.",
                                  name=user.full_name))
     return _record(meeting, user, presence, by=by, reason=reason)
+
+
+def mark_represented(meeting: Meeting, user: User, deputy: User, *,
+                     by: User | None) -> Attendance:
+    """Record an invited person as represented by the deputy taking part in their place.
+
+    :raises NotAParticipant: the person is not invited, or the deputy does not take part.
+    """
+    if not any(p.user_id == user.id for p in meeting.participants):
+        raise NotAParticipant(_l("%(name)s does not take part in this meeting.",
+                                 name=user.full_name))
+    if deputy.id == user.id or participant_role(meeting, deputy) is None:
+        raise NotAParticipant(_l("%(name)s does not take part in this meeting.",
+                                 name=deputy.full_name))
+    row = _record(meeting, user, Presence.REPRESENTED, by=by,
+                  reason=str(_l("Represented by đồng chí %(name)s", name=deputy.full_name)),
+                  deputy=deputy)
+    return row
 
 
 def check_in(meeting: Meeting, user: User, *, now=None) -> Attendance:

@@ -1,4 +1,5 @@
 """Import every feature that adds socket events, so that their handlers are registered."""
 
+from ecabinet.invitations import events as invitation_events  # noqa: F401
 from ecabinet.live import room_events  # noqa: F401
 from ecabinet.voting import events as voting_events  # noqa: F401

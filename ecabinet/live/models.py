@@ -15,6 +15,8 @@ class Presence(enum.StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     """Marked absent by the secretary, with a reason."""
+    REPRESENTED = "represented"
+    """Absent, represented by their deputy (`Attendance.deputy_id`)."""
 
 
 class Attendance(Base):
@@ -30,6 +32,8 @@ class Attendance(Base):
     at: Mapped[datetime]
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     """Who recorded it: the person themself on check-in, or the secretary."""
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The deputy taking part in their place, when REPRESENTED."""
 
 
 class RoomState(Base):

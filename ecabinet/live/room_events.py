@@ -47,6 +47,11 @@ def check_in(data):
 def mark_attendance(data):
     meeting = load_meeting(data, can_run_room)
     person = accounts.get_user(require_int(data, "user_id"))
+    if data.get("presence") == "represented":
+        deputy = accounts.get_user(require_int(data, "deputy_id"))
+        attendance.mark_represented(meeting, person, deputy, by=current_user)
+        broadcast(meeting)
+        return {"ok": True}
     presence = Presence.PRESENT if data.get("presence") == "present" else Presence.ABSENT
     attendance.mark(meeting, person, presence, by=current_user,
                     reason=str(data.get("reason") or "")[:300])

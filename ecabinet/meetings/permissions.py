@@ -6,6 +6,8 @@ so a click in the wrong state is told "the meeting is …", not "access denied".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ecabinet.accounts.models import RoleKind
 from ecabinet.meetings.models import Confidentiality, Meeting, MeetingStatus, ParticipantRole
 
@@ -23,10 +25,27 @@ def is_secretariat_of(meeting: Meeting, user) -> bool:
     return _signed_in(user) and user.has_role(RoleKind.SECRETARIAT, meeting.body_id)
 
 
+# Someone taking part in another's place (a deputy sent by an invited person): the feature
+# that records it registers a lookup here, so meetings/ needs to know nothing more.
+StandIn = Callable[[Meeting, int], "ParticipantRole | None"]
+_STAND_INS: list[StandIn] = []
+
+
+def register_stand_in(lookup: StandIn) -> None:
+    """Let `lookup(meeting, user_id)` name the role of one who takes part in another's place."""
+    if lookup not in _STAND_INS:
+        _STAND_INS.append(lookup)
+
+
 def participant_role(meeting: Meeting, user) -> ParticipantRole | None:
     if not _signed_in(user):
         return None
-    return next((p.role for p in meeting.participants if p.user_id == user.id), None)
+    role = next((p.role for p in meeting.participants if p.user_id == user.id), None)
+    for lookup in _STAND_INS if role is None else ():
+        role = lookup(meeting, user.id)
+        if role is not None:
+            break
+    return role
 
 
 def is_chosen_chair(meeting: Meeting, user) -> bool:

@@ -22,6 +22,9 @@ TEXTS = {
     "meeting_changed": _l("“%(title)s” has changed: %(what)s"),
     "meeting_postponed": _l("“%(title)s” at %(time)s has been postponed."),
     "meeting_cancelled": _l("“%(title)s” at %(time)s has been cancelled."),
+    "invitation_reminder": _l("Please answer the invitation to “%(title)s” at %(time)s."),
+    "invitation_deputy": _l("You attend “%(title)s” at %(time)s in place of đồng chí "
+                            "%(name)s."),
 }
 
 # Mail about a confidential meeting names neither its title nor its documents: only that
@@ -31,6 +34,10 @@ CONFIDENTIAL_TEXTS = {
     "meeting_changed": _l("The documents of a confidential meeting at %(time)s have changed."),
     "meeting_postponed": _l("A confidential meeting at %(time)s has been postponed."),
     "meeting_cancelled": _l("A confidential meeting at %(time)s has been cancelled."),
+    "invitation_reminder": _l("Please answer the invitation to a confidential meeting at "
+                              "%(time)s."),
+    "invitation_deputy": _l("You attend a confidential meeting at %(time)s in another's "
+                            "place."),
 }
 CONFIDENTIAL_DEFAULT = _l("A notice about a confidential meeting at %(time)s.")
 CONFIDENTIAL_SUMMARY = _l("Confidential meeting")

@@ -1,0 +1,1 @@
+"""Answers to meeting invitations: attend, decline with a reason, or send a deputy."""
