@@ -35,3 +35,11 @@ class InvalidPoll(VotingError):
 class NoQuorum(VotingError):
     code = "no_quorum"
     http_status = 409
+
+
+class NotRecorded(VotingError):
+    """The writer did not confirm the ballot: sending it again with the same token is safe,
+    and tells whether it had been stored."""
+
+    code = "not_recorded"
+    http_status = 503

@@ -16,7 +16,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
@@ -25,7 +24,7 @@ from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.live import attendance
 from ecabinet.meetings.models import Meeting, ParticipantRole
-from ecabinet.voting import rules
+from ecabinet.voting import rules, writer
 from ecabinet.voting.errors import (
     AlreadyVoted,
     InvalidBallot,
@@ -174,7 +173,8 @@ def _check_token(token: str) -> str:
 
 def cast_ballot(poll: Poll, meeting: Meeting, voter: User, choices: tuple[int, ...],
                 token: str) -> Receipt:
-    """Store one ballot and return its receipt, after the commit.
+    """Store one ballot and return its receipt, after the commit (by the process's ballot
+    writer, which commits whatever ballots are waiting in one durable transaction).
 
     A retry with the same token returns the original receipt and stores nothing. A new token
     from someone who already voted changes the ballot where the poll allows it.
@@ -194,40 +194,15 @@ def cast_ballot(poll: Poll, meeting: Meeting, voter: User, choices: tuple[int, .
     picked = _check_choices(poll, choices)
     if previous is not None and not poll.allow_change:
         raise AlreadyVoted(_l("You have already voted in this poll."))
-    receipt = make_receipt(poll, token)
-    try:
-        if poll.kind == PollKind.SECRET:
-            db.session.add(SecretVoter(id=secrets.token_hex(16), poll_id=poll.id,
-                                       voter_id=voter.id, token_hash=_hash(token)))
-            db.session.add(SecretBallot(id=secrets.token_hex(16), poll_id=poll.id,
-                                        choices=json.dumps(picked), receipt=receipt))
-        elif previous is not None:
-            previous.choices, previous.receipt = json.dumps(picked), receipt
-            previous.token_hash = _hash(token)
-        else:
-            db.session.add(NamedBallot(poll_id=poll.id, voter_id=voter.id,
-                                       choices=json.dumps(picked), receipt=receipt,
-                                       token_hash=_hash(token)))
-        _lock_open(poll)
-        db.session.commit()
-    except IntegrityError:  # the same voter raced itself from two devices
-        db.session.rollback()
-        previous = _previous(poll, voter)
-        if previous is not None and previous.token_hash == _hash(token):
-            return _receipt_again(poll, previous, token)
-        raise AlreadyVoted(_l("You have already voted in this poll.")) from None
-    return Receipt(poll.id, receipt, picked if poll.kind == PollKind.NAMED else ())
-
-
-def _lock_open(poll: Poll) -> None:
-    """Touch the poll row in the ballot's transaction, only while it is open: a ballot racing
-    the close either commits before the close counts, or is refused."""
-    touched = db.session.execute(update(Poll).where(Poll.id == poll.id,
-                                                    Poll.status == PollStatus.OPEN)
-                                 .values(status=PollStatus.OPEN)).rowcount
-    if not touched:
-        db.session.rollback()
-        raise PollClosed(_l("This vote is closed; the ballot was not counted."))
+    job = writer.BallotJob(poll_id=poll.id, voter_id=voter.id, choices=picked,
+                           token_hash=_hash(token), receipt=make_receipt(poll, token))
+    # End this request's transaction: it must hold no lock the writer waits for, and must
+    # see the ballot afterwards (a SQLite read keeps its snapshot until it ends).
+    db.session.commit()
+    outcome, stored = writer.submit(job).outcome
+    named = poll.kind == PollKind.NAMED
+    return Receipt(poll.id, job.receipt, tuple(stored) if named else (),
+                   repeated=outcome == "repeated")
 
 
 def _previous(poll: Poll, voter: User):

@@ -1,0 +1,243 @@
+"""The one writer of ballots in a process: whatever ballots are waiting go into one
+transaction, one durable commit, and only then is each voter acknowledged.
+
+A thousand delegates pressing "Tán thành" within a second must not mean a thousand fsyncs in
+a row, each blocking the server's event loop. Handlers check what they can by reading (token,
+eligibility, choices), then hand the ballot to this writer and wait. The writer locks the
+polls of the batch first (the row on PostgreSQL, the database on SQLite), so a close either
+comes before the batch (its ballots are refused) or after it (they are counted), and no other
+process inserts ballots for those polls meanwhile; the unique constraints stay the last word.
+On SQLite the batch commits with `synchronous=FULL`: an acknowledged ballot survives a power cut.
+
+The queue and the thread are this process's plumbing, not meeting state: a crash loses only
+unacknowledged ballots, which their clients send again with the same token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import create_engine, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ecabinet.core.timeutil import utcnow
+from ecabinet.extensions import db, socketio
+from ecabinet.voting.errors import AlreadyVoted, NotRecorded, PollClosed
+from ecabinet.voting.models import (
+    NamedBallot,
+    Poll,
+    PollKind,
+    PollStatus,
+    SecretBallot,
+    SecretVoter,
+)
+
+log = logging.getLogger(__name__)
+BATCH_LIMIT = 500
+IDLE_EXIT_S = 10.0
+"""A writer with nothing to do for this long ends; the next ballot starts a new one."""
+WAIT_S = 20.0
+
+
+@dataclass
+class BallotJob:
+    poll_id: int
+    voter_id: int
+    choices: tuple[int, ...]
+    token_hash: str
+    receipt: str
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: object = None
+    """("stored" | "repeated", stored choices) or the error to raise."""
+
+
+class BallotWriter:
+    def __init__(self, app):
+        self.app = app
+        self.jobs: queue.Queue[BallotJob] = queue.Queue()
+        self.lock = threading.Lock()
+        self.running = False
+        self.engine = None
+        self.own_engine = False
+
+    def submit(self, job: BallotJob) -> BallotJob:
+        """Queue the ballot and wait until its batch is committed (or refused)."""
+        self.jobs.put(job)
+        self._ensure_running()
+        if not job.done.wait(WAIT_S):
+            raise NotRecorded(_l("The ballot could not be confirmed in time; send it again "
+                                 "(it will not be counted twice)."))
+        if isinstance(job.outcome, Exception):
+            raise job.outcome
+        return job
+
+    def _ensure_running(self) -> None:
+        with self.lock:
+            if not self.running:
+                self.running = True
+                socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self.jobs.get(timeout=IDLE_EXIT_S)
+            except queue.Empty:
+                with self.lock:
+                    if self.jobs.empty():
+                        self.running = False
+                        self._close_engine()
+                        return
+                continue
+            batch = [first]
+            while len(batch) < BATCH_LIMIT:
+                try:
+                    batch.append(self.jobs.get_nowait())
+                except queue.Empty:
+                    break
+            with self.app.app_context(), Session(self._engine()) as session:
+                try:
+                    write_batch(session, batch)
+                except Exception:  # noqa: BLE001 - every waiter must be answered
+                    log.exception("ballot batch of %d failed", len(batch))
+                    session.rollback()
+                    for job in batch:
+                        if job.outcome is None:
+                            job.outcome = NotRecorded(_l("The ballot was not recorded; send "
+                                                         "it again."))
+                finally:
+                    for job in batch:
+                        job.done.set()
+
+    def _engine(self):
+        """The writer's own connections: on SQLite they commit with synchronous=FULL, which
+        the rest of the application (notifications, views) does not need to pay for."""
+        if self.engine is None:
+            url = db.engine.url
+            in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "",
+                                                                                ":memory:")
+            self.own_engine = not in_memory  # one in-memory database: share its connection
+            self.engine = db.engine if in_memory else create_engine(
+                url, pool_size=2, max_overflow=2, pool_pre_ping=True)
+        return self.engine
+
+    def _close_engine(self) -> None:
+        if self.engine is not None and self.own_engine:
+            self.engine.dispose()
+        self.engine = None
+
+
+def writer_of(app) -> BallotWriter:
+    writer = app.extensions.get("ecabinet_ballot_writer")
+    if writer is None:
+        writer = app.extensions.setdefault("ecabinet_ballot_writer", BallotWriter(app))
+    return writer
+
+
+def submit(job: BallotJob) -> BallotJob:
+    return writer_of(current_app._get_current_object()).submit(job)
+
+
+def write_batch(session: Session, batch: list[BallotJob]) -> None:
+    """Store the batch in one transaction; if the database refuses it as a whole (a unique
+    constraint, say), store each ballot alone so that one bad ballot costs no other."""
+    try:
+        _store(session, batch)
+    except IntegrityError:
+        session.rollback()
+        if len(batch) == 1:
+            _answer_after_race(session, batch[0])
+            return
+        for job in batch:
+            job.outcome = None
+            write_batch(session, [job])
+
+
+def _store(session: Session, batch: list[BallotJob]) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
+    open_polls = _lock_open_polls(session, {job.poll_id for job in batch})
+    existing = _existing(session, open_polls, batch)
+    for job in batch:
+        poll = open_polls.get(job.poll_id)
+        if poll is None:
+            job.outcome = PollClosed(_l("This vote is closed; the ballot was not counted."))
+            continue
+        job.outcome = _place(session, poll, job, existing)
+    session.commit()
+
+
+def _lock_open_polls(session: Session, poll_ids: set[int]) -> dict[int, Poll]:
+    """Touch the open polls' rows first: the lock that orders this batch against a close
+    and against other processes' writers."""
+    now = utcnow()
+    touched = session.execute(
+        update(Poll).where(Poll.id.in_(poll_ids), Poll.status == PollStatus.OPEN,
+                           or_(Poll.closes_at.is_(None), Poll.closes_at > now))
+        .values(status=PollStatus.OPEN).returning(Poll.id)
+        .execution_options(synchronize_session=False)).scalars().all()
+    if not touched:
+        return {}
+    return {poll.id: poll for poll in
+            session.execute(select(Poll).where(Poll.id.in_(touched))).scalars()}
+
+
+def _existing(session: Session, polls: dict[int, Poll],
+              batch: list[BallotJob]) -> dict[tuple[int, int], object]:
+    """The stored ballot (named) or voter row (secret) of each voter in the batch."""
+    found: dict[tuple[int, int], object] = {}
+    for poll in polls.values():
+        model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
+        voters = {job.voter_id for job in batch if job.poll_id == poll.id}
+        rows = session.execute(select(model).where(model.poll_id == poll.id,
+                                                   model.voter_id.in_(voters))).scalars()
+        for row in rows:
+            found[(poll.id, row.voter_id)] = row
+    return found
+
+
+def _place(session: Session, poll: Poll, job: BallotJob, existing: dict) -> object:
+    key = (poll.id, job.voter_id)
+    previous = existing.get(key)
+    if previous is not None and previous.token_hash == job.token_hash:
+        return ("repeated", _choices_of(poll, previous))
+    if previous is not None and not (poll.allow_change and poll.kind == PollKind.NAMED):
+        return AlreadyVoted(_l("You have already voted in this poll."))
+    picked = json.dumps(list(job.choices))
+    if previous is not None:
+        previous.choices, previous.receipt, previous.token_hash = picked, job.receipt, \
+            job.token_hash
+    elif poll.kind == PollKind.SECRET:
+        existing[key] = SecretVoter(id=secrets.token_hex(16), poll_id=poll.id,
+                                    voter_id=job.voter_id, token_hash=job.token_hash)
+        session.add(existing[key])
+        session.add(SecretBallot(id=secrets.token_hex(16), poll_id=poll.id,
+                                 choices=picked, receipt=job.receipt))
+    else:
+        existing[key] = NamedBallot(poll_id=poll.id, voter_id=job.voter_id, choices=picked,
+                                    receipt=job.receipt, token_hash=job.token_hash)
+        session.add(existing[key])
+    return ("stored", job.choices)
+
+
+def _choices_of(poll: Poll, row) -> tuple[int, ...]:
+    return tuple(json.loads(row.choices)) if poll.kind == PollKind.NAMED else ()
+
+
+def _answer_after_race(session: Session, job: BallotJob) -> None:
+    """The database refused a lone ballot: the voter's other device won the race."""
+    poll = session.get(Poll, job.poll_id)
+    model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
+    previous = session.execute(select(model).where(
+        model.poll_id == poll.id, model.voter_id == job.voter_id)).scalar_one_or_none()
+    if previous is not None and previous.token_hash == job.token_hash:
+        job.outcome = ("repeated", _choices_of(poll, previous))
+    else:
+        job.outcome = AlreadyVoted(_l("You have already voted in this poll."))
