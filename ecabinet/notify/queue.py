@@ -9,6 +9,7 @@ enqueues.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -36,14 +37,21 @@ def get_huey(app=None) -> Huey:
     return huey
 
 
+def queue_name(app) -> str:
+    """HUEY_QUEUE_NAME, else $ECABINET_QUEUE_NAME, else "ecabinet": two deployments (or two
+    test runs) sharing one Redis keep their tasks apart by name."""
+    return app.config.get("HUEY_QUEUE_NAME") or os.environ.get("ECABINET_QUEUE_NAME") \
+        or QUEUE_NAME
+
+
 def _build(app) -> Huey:
     immediate = bool(app.config.get("HUEY_IMMEDIATE", False))
     if app.config.get("REDIS_URL"):
-        huey: Huey = RedisHuey(QUEUE_NAME, url=app.config["REDIS_URL"], results=False,
+        huey: Huey = RedisHuey(queue_name(app), url=app.config["REDIS_URL"], results=False,
                                immediate=immediate)
     else:
         filename = Path(app.instance_path) / "huey.sqlite3"
-        huey = SqliteHuey(QUEUE_NAME, filename=str(filename), results=False,
+        huey = SqliteHuey(queue_name(app), filename=str(filename), results=False,
                           immediate=immediate)
     _register(huey, app)
     return huey

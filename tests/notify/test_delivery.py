@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -152,10 +153,58 @@ def test_immediate_mode_sends_a_confidential_cancel(app, mailworld, smtp_server)
         _check_ics(_calendar_part(message).get_payload(decode=True), "CANCEL")
 
 
+def _worker(app, database_url: str, smtp_port: int, log: Path, **env_extra):
+    """`python -m ecabinet worker` as an operator starts it, its output in `log`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    env.update(DATABASE_URL=database_url, ECABINET_INSTANCE=app.instance_path,
+               SECRET_KEY="worker-test", SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
+               SMTP_SENDER="ecabinet@tinh.gov.vn", **env_extra)
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "ecabinet", "worker", "--workers", "2"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _stop(worker, log: Path) -> str:
+    worker.terminate()
+    worker.wait(timeout=20)
+    output = log.read_text(errors="replace")
+    assert "Traceback" not in output, output
+    return output
+
+
+@pytest.mark.redis
+def test_mail_goes_through_the_redis_queue_to_a_real_worker(app, mailworld, smtp_server,
+                                                           database_url, redis_url, tmp_path):
+    """Publishing queues the task in Redis; a worker process takes it from there and sends."""
+    from huey import RedisHuey
+
+    name = f"ecabinet-test-{uuid.uuid4().hex[:12]}"  # apart from other runs on this Redis
+    app.config.update(REDIS_URL=redis_url, HUEY_QUEUE_NAME=name)
+    huey = queue.get_huey(app)
+    assert isinstance(huey, RedisHuey)
+    log = tmp_path / "worker.log"
+    worker = _worker(app, database_url, smtp_server.port, log, REDIS_URL=redis_url,
+                     ECABINET_QUEUE_NAME=name)
+    try:
+        assert _wait(lambda: "Huey consumer started" in log.read_text(errors="replace"), 30)
+        service.meeting_published(mailworld.meeting, actor=None)
+        messages = smtp_server.wait_for(3, timeout=30)
+        assert sorted(m["To"] for m in messages) == ["chair@tinh.gov.vn", "clerk@tinh.gov.vn",
+                                                     "member@tinh.gov.vn"]
+        assert _wait(lambda: set(_statuses().values()) == {MailStatus.SENT}, 10)
+        assert huey.pending_count() == 0  # taken from Redis, not left there
+    finally:
+        output = _stop(worker, log)
+        huey.flush()
+    assert "Executing ecabinet.notify.queue.send_mails" in output, output
+    assert len(smtp_server.messages) == 3
+
+
+@pytest.mark.redis
 def test_redis_url_selects_the_redis_queue(app, redis_url):
     from huey import RedisHuey
 
-    app.config["REDIS_URL"] = redis_url
+    app.config.update(REDIS_URL=redis_url, HUEY_QUEUE_NAME=f"ecabinet-test-{uuid.uuid4().hex}")
     huey = queue.get_huey(app)
     assert isinstance(huey, RedisHuey)
     huey.flush()
