@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-# Without SMTP_HOST, `make run` sends mail to a local catcher on this port (read at /admin/mail).
-MAIL_CATCHER_PORT ?= 1025
+# Without SMTP_HOST, `make run` sends mail to a local catcher on this port (read at /admin/mail):
+# 1025 for PORT=5000, and one of its own for each copy run side by side (PORT=5001: 1026).
+MAIL_CATCHER_PORT ?= $(shell echo $$((1025 + $(PORT) % 1000)))
 ECABINET_INSTANCE ?= $(CURDIR)/instance
 export ECABINET_INSTANCE
 # The second test pass: the same suite against the local PostgreSQL server (and Redis, always).
