@@ -91,6 +91,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     # answering invitations (the invited delegate) and reminding (ecabinet/invitations/)
     "invitations.answer": {"POST": frozenset({"member"})},
     "invitations.remind": {"POST": SECRETARIAT},
+    "invitations.represented": {"POST": SECRETARIAT},
 }
 # Workflow steps are tried on a meeting in the state the step starts from; the rest on the
 # published meeting. Who may see that meeting is told 403 when refused, everyone else 404.

@@ -33,3 +33,9 @@ class NotInvited(InvitationError):
 
 class NothingToRemind(InvitationError):
     code = "nothing_to_remind"
+
+
+class RoomNotOpen(InvitationError):
+    """Attendance is marked only while the meeting's room is open."""
+
+    code = "room_not_open"

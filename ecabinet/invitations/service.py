@@ -24,6 +24,7 @@ from ecabinet.invitations.errors import (
     NothingToRemind,
     NotInvited,
     ReasonRequired,
+    RoomNotOpen,
 )
 from ecabinet.invitations.models import Answer, InvitationAnswer
 from ecabinet.invitations.permissions import ANSWERING_ROLES
@@ -67,6 +68,17 @@ def invited(meeting: Meeting) -> list:
     """The participants asked to answer (delegates and guests), by name."""
     return sorted((p for p in meeting.participants if p.role in ANSWERING_ROLES),
                   key=lambda p: p.user.full_name)
+
+
+def invited_person(meeting: Meeting, user_id: int) -> User:
+    """The invited delegate or guest with this id.
+
+    :raises NotInvited: for anyone else.
+    """
+    person = next((p.user for p in invited(meeting) if p.user_id == user_id), None)
+    if person is None:
+        raise NotInvited(_l("This person is not invited to answer for this meeting."))
+    return person
 
 
 def _rows(meeting: Meeting) -> dict[int, InvitationAnswer]:
@@ -257,3 +269,26 @@ def standing_in_for(user: User, now: datetime | None = None) -> list[tuple[Meeti
         if meeting.ends_at >= (now or utcnow()) - timedelta(days=1):
             found.append((meeting, people[original]))
     return found
+
+
+def room_open(meeting: Meeting) -> bool:
+    from ecabinet.live.room import room_of
+
+    room = room_of(meeting)
+    return room is not None and room.ended_at is None
+
+
+def mark_represented(meeting: Meeting, person: User, *, actor: User | None):
+    """Record in the room's attendance that the person is represented by their deputy.
+
+    :raises RoomNotOpen: the meeting has not started, or has ended.
+    :raises InvalidDeputy: the person did not send a deputy.
+    """
+    from ecabinet.live import attendance
+
+    if not room_open(meeting):
+        raise RoomNotOpen(_l("Attendance is marked once the meeting has started."))
+    deputy = deputies_of(meeting).get(person.id)
+    if deputy is None:
+        raise InvalidDeputy(_l("%(name)s did not send a deputy.", name=person.full_name))
+    return attendance.mark_represented(meeting, person, deputy, by=actor)

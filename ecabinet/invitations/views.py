@@ -7,12 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ecabinet.core.errors import EcabinetError
 from ecabinet.invitations import service
 from ecabinet.invitations.errors import InvalidDeputy, InvitationError, ReasonRequired
 from ecabinet.invitations.events import push_answers
 from ecabinet.invitations.forms import ANSWER_LABELS, SHORT_LABELS, answer_form
 from ecabinet.invitations.models import Answer
 from ecabinet.invitations.permissions import can_answer_invitation, can_follow_answers
+from ecabinet.live import attendance
+from ecabinet.live.room_events import broadcast as broadcast_room
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.panels import register_panel
 from ecabinet.meetings.permissions import VISIBLE_TO_PARTICIPANTS, register_stand_in
@@ -71,6 +74,23 @@ def remind(meeting_id: int):
     return _back(meeting, "#invitations")
 
 
+@bp.post("/meetings/<int:meeting_id>/invitations/<int:user_id>/represented")
+@login_required
+def represented(meeting_id: int, user_id: int):
+    """Mark in the room's attendance that the person is represented by their deputy."""
+    meeting = load_meeting(meeting_id, can_follow_answers, what="invitations.represented")
+    try:
+        person = service.invited_person(meeting, user_id)
+        service.mark_represented(meeting, person, actor=current_user)
+    except EcabinetError as error:
+        flash(str(error.message), "error")
+    else:
+        broadcast_room(meeting)
+        flash(_("Đồng chí %(name)s is marked as represented by their deputy.",
+                name=person.full_name), "success")
+    return _back(meeting, "#invitations")
+
+
 @bp.app_context_processor
 def _home_notes():
     def invitation_notes(meetings):
@@ -105,8 +125,10 @@ def answers_panel(meeting, user) -> dict | None:
     if meeting.status not in VISIBLE_TO_PARTICIPANTS or not can_follow_answers(meeting, user):
         return None
     summary = service.summary(meeting)
+    room_open = service.room_open(meeting)
     return {"summary": summary, "short": SHORT_LABELS, "Answer": Answer,
-            "open": service.answers_open(meeting), "interval": service.REMIND_INTERVAL}
+            "open": service.answers_open(meeting), "room_open": room_open,
+            "represented": attendance.represented(meeting) if room_open else {}}
 
 
 register_panel("invitation", "invitations/_answer_panel.html", invitation_panel, order=6)

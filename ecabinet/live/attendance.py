@@ -115,6 +115,13 @@ def present_ids(meeting: Meeting) -> set[int]:
         Attendance.presence == Presence.PRESENT)).scalars())
 
 
+def represented(meeting: Meeting) -> dict[int, int]:
+    """Invited person's id → the deputy recorded as taking part in their place."""
+    rows = db.session.execute(select(Attendance.user_id, Attendance.deputy_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.presence == Presence.REPRESENTED))
+    return {user_id: deputy_id for user_id, deputy_id in rows if deputy_id}
+
+
 def member_ids(meeting: Meeting) -> set[int]:
     """The body's members in office: those who count for quorum and majorities."""
     return {user.id for user in accounts.users_with_role(RoleKind.MEMBER, meeting.body_id)}

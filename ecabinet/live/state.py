@@ -3,6 +3,7 @@ after every change, so that a client never has to piece the room together from d
 
 from __future__ import annotations
 
+from ecabinet.accounts import service as accounts
 from ecabinet.live import attendance
 from ecabinet.live import room as live
 from ecabinet.live.permissions import can_run_room, can_run_votes
@@ -21,6 +22,14 @@ def _poll(poll, meeting: Meeting) -> dict:
     return data
 
 
+def _represented(meeting: Meeting) -> dict[str, str]:
+    """Invited person's id (as text: a JSON key) → the name of their deputy."""
+    deputies = attendance.represented(meeting)
+    names = accounts.get_users(deputies.values())
+    return {str(user_id): names[deputy].full_name for user_id, deputy in deputies.items()
+            if deputy in names}
+
+
 def room_snapshot(meeting: Meeting) -> dict:
     """The room as everyone sees it (nothing personal, nothing secret)."""
     room = live.room_of(meeting)
@@ -37,6 +46,7 @@ def room_snapshot(meeting: Meeting) -> dict:
         "quorum": {"present": quorum.present, "in_office": quorum.in_office,
                    "required": quorum.required, "reached": quorum.reached},
         "present_ids": sorted(attendance.present_ids(meeting)),
+        "represented": _represented(meeting),
         "speakers": [{"id": s.request_id, "user_id": s.user_id, "name": s.name,
                       "status": s.status.value,
                       "since": s.started_at.isoformat() if s.started_at else None}

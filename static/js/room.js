@@ -156,7 +156,9 @@ function render(next) {
   const present = new Set(state.present_ids);
   for (const li of app.querySelectorAll("[data-user-id]")) {
     const here = present.has(Number(li.dataset.userId));
-    li.querySelector("[data-presence]").textContent = here ? L.lPresent : "";
+    const deputy = (state.represented || {})[li.dataset.userId];
+    li.querySelector("[data-presence]").textContent = here ? L.lPresent
+      : deputy ? L.lRepresented.replace("%s", deputy) : "";
     li.querySelector(".room-mark").hidden = !(me && me.can_run);
   }
   const checkIn = app.querySelector('[data-action="check-in"]');

@@ -182,3 +182,28 @@ def test_permissions(world, name, answers, follows):
 def test_permissions_of_nobody(world):
     assert not can_answer_invitation(world.meeting, None)
     assert not can_follow_answers(world.meeting, None)
+
+
+def test_mark_represented_needs_the_open_room_and_a_deputy(world):
+    from ecabinet.invitations.errors import RoomNotOpen
+    from ecabinet.live import room
+    from ecabinet.live.state import room_snapshot
+
+    member, clerk = world.users["member"], world.users["clerk"]
+    _answer(world, Answer.DEPUTY, deputy_id=clerk.id)
+    with pytest.raises(RoomNotOpen):
+        service.mark_represented(world.meeting, member, actor=None)
+    room.start_meeting(world.meeting, actor=world.users["chair"])
+    service.mark_represented(world.meeting, member, actor=world.users["secretariat"])
+    assert attendance.represented(world.meeting) == {member.id: clerk.id}
+    assert room_snapshot(world.meeting)["represented"] == {str(member.id): "Phan Văn Tài"}
+    with pytest.raises(NotInvited):
+        service.invited_person(world.meeting, world.users["chair"].id)
+
+
+def test_mark_represented_refused_without_a_deputy(world):
+    from ecabinet.live import room
+
+    room.start_meeting(world.meeting, actor=world.users["chair"])
+    with pytest.raises(InvalidDeputy):
+        service.mark_represented(world.meeting, world.users["member"], actor=None)

@@ -88,3 +88,28 @@ def test_answers_are_pushed_to_the_secretariat_live(app, client, auth, world):
     assert pushed and pushed[-1]["args"][0]["counts"]["deputy"] == 1
     assert pushed[-1]["args"][0]["rows"][0]["deputy"] == "Phan Văn Tài"
     live.disconnect()
+
+
+def test_home_page_badge_counts_unanswered_invitations(client, auth, world):
+    auth.login("member")
+    assert 'id="unanswered-count"' in client.get("/").text
+    _post(client, f"/meetings/{world.meeting.id}/invitation", answer="attend")
+    assert 'id="unanswered-count"' not in client.get("/").text
+
+
+def test_secretariat_marks_represented_once_the_room_is_open(client, auth, world):
+    from ecabinet.live import attendance, room
+
+    auth.login("member")
+    _post(client, f"/meetings/{world.meeting.id}/invitation", answer="deputy",
+          deputy_id=str(world.users["clerk"].id))
+    auth.logout()
+    room.start_meeting(world.meeting, actor=world.users["chair"])
+    auth.login("secretariat")
+    url = f"/meetings/{world.meeting.id}/invitations/{world.users['member'].id}/represented"
+    assert url in client.get(f"/meetings/{world.meeting.id}").text
+    assert _post(client, url).status_code == 302
+    assert attendance.represented(world.meeting) == {
+        world.users["member"].id: world.users["clerk"].id}
+    page = client.get(f"/meetings/{world.meeting.id}").text
+    assert "Cử đồng chí Phan Văn Tài dự thay" in page and url not in page
