@@ -77,3 +77,5 @@ class SpeakerRequest(Base):
     requested_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    limit_s: Mapped[int | None]
+    """The turn's time limit given with the floor, if any: shown, never enforced."""

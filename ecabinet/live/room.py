@@ -38,6 +38,7 @@ class Speaker:
     name: str
     status: SpeakerStatus
     started_at: object
+    limit_s: int | None = None
 
 
 def room_of(meeting: Meeting) -> RoomState | None:
@@ -156,8 +157,10 @@ def withdraw(meeting: Meeting, user: User) -> None:
     db.session.commit()
 
 
-def give_floor(meeting: Meeting, request_id: int, *, actor: User | None) -> SpeakerRequest:
-    """Give the floor to one request; whoever spoke before is done."""
+def give_floor(meeting: Meeting, request_id: int, *, actor: User | None,
+               limit_s: int | None = None) -> SpeakerRequest:
+    """Give the floor to one request, with an optional time limit every screen counts down
+    to; whoever spoke before is done."""
     room = _live_room(meeting)
     now = utcnow()
     chosen = None
@@ -168,7 +171,7 @@ def give_floor(meeting: Meeting, request_id: int, *, actor: User | None) -> Spea
             request.status, request.ended_at = SpeakerStatus.DONE, now
     if chosen is None:
         raise RoomError(_l("That request to speak is no longer waiting."))
-    chosen.status, chosen.started_at = SpeakerStatus.SPEAKING, now
+    chosen.status, chosen.started_at, chosen.limit_s = SpeakerStatus.SPEAKING, now, limit_s
     _touch(room)
     audit.record("speaker.floor", actor=actor, object_type="meeting", object_id=meeting.id,
                  details={"user": chosen.user_id, "item": chosen.agenda_item_id})
@@ -188,8 +191,8 @@ def end_floor(meeting: Meeting, *, actor: User | None) -> None:
 def speakers(meeting: Meeting) -> list[Speaker]:
     """The queue in order: who speaks now, then who waits."""
     names = {p.user_id: p.user.full_name for p in meeting.participants}
-    return [Speaker(r.id, r.user_id, names.get(r.user_id, ""), r.status, r.started_at)
-            for r in _queue(meeting)]
+    return [Speaker(r.id, r.user_id, names.get(r.user_id, ""), r.status, r.started_at,
+                    r.limit_s) for r in _queue(meeting)]
 
 
 def speaking_history(meeting: Meeting) -> list[tuple[int, int | None, float]]:

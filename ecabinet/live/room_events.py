@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import join_room
 
@@ -10,10 +11,11 @@ from ecabinet.extensions import socketio
 from ecabinet.live import attendance
 from ecabinet.live import room as live
 from ecabinet.live.handlers import live_event
-from ecabinet.live.loading import load_meeting, require_int
+from ecabinet.live.loading import BadRequest, load_meeting, require_int
 from ecabinet.live.models import Presence
 from ecabinet.live.permissions import can_enter_room, can_run_room
 from ecabinet.live.state import personal_snapshot, room_snapshot
+from ecabinet.voting import service as voting
 
 NAMESPACE = "/live"
 
@@ -32,6 +34,8 @@ def room_join(data):
     """Join the room and get its whole state: also what a reconnecting client sends first."""
     meeting = load_meeting(data, can_enter_room)
     join_room(room_name(meeting.id))
+    if voting.close_overdue(meeting=meeting):  # a timed poll whose closer did not run
+        broadcast(meeting)
     return personal_snapshot(meeting, current_user)
 
 
@@ -92,7 +96,12 @@ def present(data):
 @live_event("give_floor")
 def give_floor(data):
     request_id = require_int(data, "request_id")
-    return _run(data, lambda m: live.give_floor(m, request_id, actor=current_user))
+    minutes = data.get("minutes")
+    if minutes is not None and (not isinstance(minutes, int) or not 1 <= minutes <= 60):
+        raise BadRequest(_l("A speaking time is a whole number of minutes from 1 to 60."))
+    limit_s = minutes * 60 if minutes else None
+    return _run(data, lambda m: live.give_floor(m, request_id, actor=current_user,
+                                                limit_s=limit_s))
 
 
 @live_event("end_floor")

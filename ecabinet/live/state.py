@@ -3,7 +3,10 @@ after every change, so that a client never has to piece the room together from d
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from ecabinet.accounts import service as accounts
+from ecabinet.core.timeutil import utcnow
 from ecabinet.live import attendance
 from ecabinet.live import room as live
 from ecabinet.live.permissions import can_run_room, can_run_votes
@@ -12,11 +15,18 @@ from ecabinet.voting import service as voting
 from ecabinet.voting.models import PollStatus
 
 
+def _iso(moment) -> str | None:
+    """A UTC time as ISO 8601 with its zone, so that every browser reads it the same way."""
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
 def _poll(poll, meeting: Meeting) -> dict:
     data = {"id": poll.id, "question": poll.question, "choices": voting.poll_choices(poll),
             "kind": poll.kind.value, "max_choices": poll.max_choices,
             "status": poll.status.value, "voted": len(voting.voted_ids(poll)),
-            "eligible": poll.present_at_open, "item_id": poll.agenda_item_id}
+            "eligible": poll.present_at_open, "item_id": poll.agenda_item_id,
+            "allow_change": poll.allow_change,
+            "closes_at": _iso(poll.closes_at) if poll.status == PollStatus.OPEN else None}
     if poll.status == PollStatus.CLOSED:
         data["result"] = voting.stored_result(poll)
     return data
@@ -49,9 +59,10 @@ def room_snapshot(meeting: Meeting) -> dict:
         "represented": _represented(meeting),
         "speakers": [{"id": s.request_id, "user_id": s.user_id, "name": s.name,
                       "status": s.status.value,
-                      "since": s.started_at.isoformat() if s.started_at else None}
+                      "since": _iso(s.started_at), "limit_s": s.limit_s}
                      for s in live.speakers(meeting)],
         "poll": _poll(polls[0], meeting) if polls else None,
+        "server_time": _iso(utcnow()),
     }
 
 

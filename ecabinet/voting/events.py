@@ -3,10 +3,15 @@ after the commit, and the room is told after the acknowledgement."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ecabinet.core.errors import NotFound
+from ecabinet.core.timeutil import utcnow
+from ecabinet.extensions import db, socketio
 from ecabinet.live.coalesce import broadcast_soon
 from ecabinet.live.handlers import live_event
 from ecabinet.live.loading import BadRequest, load_meeting, require_int
@@ -35,9 +40,13 @@ def _poll_data(data) -> PollData:
     max_choices = data.get("max_choices") or 1
     if not isinstance(max_choices, int):
         raise BadRequest(_l("The number of choices allowed must be a number."))
+    minutes = data.get("minutes")
+    if minutes is not None and (not isinstance(minutes, int) or not 1 <= minutes <= 240):
+        raise BadRequest(_l("A time limit is a whole number of minutes from 1 to 240."))
     item = data.get("item_id") if isinstance(data.get("item_id"), int) else None
     return PollData(question=question, choices=tuple(choices), kind=kind, majority=majority,
                     max_choices=max_choices, allow_change=bool(data.get("allow_change")),
+                    closes_at=utcnow() + timedelta(minutes=minutes) if minutes else None,
                     agenda_item_id=item)
 
 
@@ -56,8 +65,24 @@ def open_poll(data):
     meeting = load_meeting(data, can_run_votes)
     poll = voting.open_poll(meeting, _poll_data(data), actor=current_user,
                             override_quorum=data.get("override_quorum") is True)
+    if poll.closes_at:
+        socketio.start_background_task(_close_when_due, current_app._get_current_object(),
+                                       poll.id, (poll.closes_at - utcnow()).total_seconds())
     broadcast(meeting)
     return {"ok": True, "poll_id": poll.id}
+
+
+def _close_when_due(app, poll_id: int, delay_s: float) -> None:
+    """Close a timed poll when its time is up. The deadline is in the database, which refuses
+    late ballots on its own; this only publishes the result on time (and if this process
+    died, the next `room_join` closes the overdue poll)."""
+    socketio.sleep(max(delay_s, 0) + 0.2)
+    with app.app_context():
+        try:
+            for meeting in voting.close_overdue(poll_id):
+                broadcast(meeting)
+        finally:
+            db.session.remove()
 
 
 @live_event("cast_ballot")

@@ -300,6 +300,28 @@ def close_poll(poll: Poll, meeting: Meeting, *, actor: User | None) -> Result:
     return result
 
 
+def close_overdue(poll_id: int | None = None, meeting: Meeting | None = None) -> list[Meeting]:
+    """Close the open polls whose time limit has passed (one poll, or a meeting's), as their
+    chair would; the meetings whose room changed are returned for a broadcast."""
+    from ecabinet.meetings import service as meetings
+
+    query = select(Poll).where(Poll.status == PollStatus.OPEN, Poll.closes_at.is_not(None),
+                               Poll.closes_at <= utcnow())
+    if poll_id is not None:
+        query = query.where(Poll.id == poll_id)
+    if meeting is not None:
+        query = query.where(Poll.meeting_id == meeting.id)
+    changed = []
+    for poll in list(db.session.execute(query).scalars()):
+        owner = meetings.get_meeting(poll.meeting_id)
+        try:
+            close_poll(poll, owner, actor=None)
+        except PollClosed:
+            continue  # closed meanwhile by the chair or another process
+        changed.append(owner)
+    return changed
+
+
 def stored_result(poll: Poll) -> dict:
     return json.loads(poll.result) if poll.result else {}
 

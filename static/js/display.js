@@ -7,8 +7,12 @@ const meetingId = Number(body.dataset.meetingId);
 const socket = connect("/live");
 const bound = (name) => document.querySelector(`[data-bind="${name}"]`);
 let speakingSince = null;
+let speakingLimit = 0;
+let pollUntil = null;
+let clockSkew = 0; // server time minus this screen's time
 
 function render(state) {
+  if (state.server_time) clockSkew = Date.parse(state.server_time) - Date.now();
   const q = state.quorum;
   bound("quorum").textContent = `${q.reached ? L.lQuorumOk : L.lQuorumNo} (${q.present}/${q.in_office})`;
   bound("quorum").classList.toggle("ok", q.reached);
@@ -17,8 +21,11 @@ function render(state) {
   bound("speaker-box").hidden = !speaker;
   bound("speaker").textContent = speaker ? speaker.name : "";
   speakingSince = speaker && speaker.since ? new Date(speaker.since) : null;
+  speakingLimit = speaker && speaker.limit_s ? speaker.limit_s : 0;
   const poll = state.poll;
+  pollUntil = poll && poll.closes_at ? new Date(poll.closes_at) : null;
   bound("poll-box").hidden = !poll;
+  tick();
   if (!poll) return;
   bound("question").textContent = poll.question;
   bound("progress").textContent = `${L.lVoted}: ${poll.voted}/${poll.eligible}`;
@@ -34,11 +41,23 @@ function render(state) {
   }
 }
 
+const mmss = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+
 function tick() {
+  const now = Date.now() + clockSkew;
   const timer = bound("timer");
-  if (!speakingSince) { timer.textContent = ""; return; }
-  const seconds = Math.max(0, Math.floor((Date.now() - speakingSince.getTime()) / 1000));
-  timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  if (!speakingSince) {
+    timer.textContent = "";
+  } else {
+    const seconds = Math.max(0, Math.floor((now - speakingSince.getTime()) / 1000));
+    timer.textContent = speakingLimit ? `${mmss(seconds)} / ${mmss(speakingLimit)}` : mmss(seconds);
+    timer.classList.toggle("over", Boolean(speakingLimit) && seconds > speakingLimit);
+  }
+  const countdown = bound("countdown");
+  if (countdown) {
+    const left = pollUntil ? Math.max(0, Math.floor((pollUntil.getTime() - now) / 1000)) : null;
+    countdown.textContent = left === null ? "" : `${L.lClosesIn} ${mmss(left)}`;
+  }
 }
 
 function join() {

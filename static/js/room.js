@@ -36,8 +36,8 @@ function newToken() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function castBallot(poll, choices) {
-  const stored = JSON.parse(localStorage.getItem(ballotKey(poll.id)) || "null");
+async function castBallot(poll, choices, { change = false } = {}) {
+  const stored = change ? null : JSON.parse(localStorage.getItem(ballotKey(poll.id)) || "null");
   const ballot = stored || { token: newToken(), choices };
   localStorage.setItem(ballotKey(poll.id), JSON.stringify(ballot));
   const status = app.querySelector("[data-ballot-status]");
@@ -46,6 +46,8 @@ async function castBallot(poll, choices) {
   if (ack && status) status.textContent = `${L.lRecorded} ${ack.receipt}`;
   if (ack) {
     app.querySelector("[data-ballot-form] button[type=submit]")?.setAttribute("disabled", "");
+    const again = app.querySelector("[data-change-ballot]");
+    if (again) again.hidden = false;
   }
   return ack;
 }
@@ -77,6 +79,13 @@ function renderPoll(poll, me) {
   count.dataset.progress = "";
   count.textContent = `${L.lVoted}: ${poll.voted}/${poll.eligible}`;
   box.append(title, kind, count);
+  if (poll.status === "open" && poll.closes_at) {
+    const clock = document.createElement("p");
+    clock.className = "room-clock";
+    clock.dataset.until = poll.closes_at;
+    clock.dataset.prefix = L.lClosesIn;
+    box.append(clock);
+  }
   if (poll.status === "closed") {
     const result = document.createElement("p");
     result.className = poll.result && poll.result.passed ? "room-result passed" : "room-result";
@@ -94,8 +103,9 @@ function renderPoll(poll, me) {
   form.dataset.ballotForm = "";
   const fieldset = document.createElement("fieldset");
   const legend = document.createElement("legend");
-  legend.className = "visually-hidden";
-  legend.textContent = poll.question;
+  legend.className = poll.max_choices > 1 ? "" : "visually-hidden";
+  legend.textContent = poll.max_choices > 1
+    ? L.lPickUpTo.replace("{n}", String(poll.max_choices)) : poll.question;
   fieldset.append(legend);
   poll.choices.forEach((label, index) => {
     const option = document.createElement("label");
@@ -115,11 +125,29 @@ function renderPoll(poll, me) {
   status.dataset.ballotStatus = "";
   status.setAttribute("role", "status");
   form.append(fieldset, submit, status);
+  const chosen = () => [...form.querySelectorAll("input:checked")].map((i) => Number(i.value));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const choices = [...form.querySelectorAll("input:checked")].map((i) => Number(i.value));
-    if (choices.length) castBallot(poll, choices);
+    if (chosen().length) castBallot(poll, chosen());
   });
+  form.addEventListener("change", (event) => {
+    // Never more ticks than the poll allows: the extra one is undone at once.
+    if (event.target.type === "checkbox" && chosen().length > poll.max_choices) {
+      event.target.checked = false;
+    }
+  });
+  if (poll.allow_change) {
+    const again = document.createElement("button");
+    again.type = "button";
+    again.className = "button";
+    again.dataset.changeBallot = "";
+    again.hidden = true;
+    again.textContent = L.lChange;
+    again.addEventListener("click", () => {
+      if (chosen().length) castBallot(poll, chosen(), { change: true });
+    });
+    form.append(again);
+  }
   box.append(form);
   if (me && me.can_vote_admin) {
     const close = document.createElement("button");
@@ -140,6 +168,7 @@ function renderPoll(poll, me) {
 }
 
 function render(next) {
+  if (next.server_time) clockSkew = Date.parse(next.server_time) - Date.now();
   const me = next.me || (state && state.me);
   state = { ...next, me };
   bound("status").textContent = state.ended ? L.lEnded : state.started ? L.lInProgress : L.lNotStarted;
@@ -168,6 +197,7 @@ function render(next) {
   app.querySelector('[data-action="end"]').hidden = !state.started;
   renderSpeakers(state, me);
   renderPoll(state.poll, me);
+  tickClocks();
   bound("open-poll").hidden = !(me && me.can_vote_admin && state.started
                                 && !(state.poll && state.poll.status === "open"));
 }
@@ -189,12 +219,22 @@ function renderSpeakers(current, me) {
     tag.className = "tag";
     tag.textContent = speaker.status === "speaking" ? L.lSpeaking : L.lWaiting;
     li.append(name, tag);
+    if (speaker.status === "speaking" && speaker.since) {
+      const clock = document.createElement("span");
+      clock.className = "room-clock";
+      clock.dataset.since = speaker.since;
+      if (speaker.limit_s) clock.dataset.limit = String(speaker.limit_s);
+      li.append(clock);
+    }
     if (me && me.can_run && speaker.status === "waiting") {
       const give = document.createElement("button");
       give.type = "button";
       give.className = "button small";
       give.textContent = L.lFloor;
-      give.addEventListener("click", () => send("give_floor", { request_id: speaker.id }));
+      give.addEventListener("click", () => {
+        const minutes = Number(bound("floor-minutes")?.value || 0);
+        send("give_floor", { request_id: speaker.id, minutes: minutes || null });
+      });
       li.append(give);
     }
     list.append(li);
@@ -202,9 +242,32 @@ function renderSpeakers(current, me) {
   const mine = me && current.speakers.some((s) => s.user_id === me.id);
   app.querySelector('[data-action="ask"]').hidden = !current.started || mine;
   app.querySelector('[data-action="withdraw"]').hidden = !mine;
+  bound("floor-limit").hidden = !(me && me.can_run);
   app.querySelector('[data-action="end-floor"]').hidden =
     !(me && me.can_run && current.speakers.some((s) => s.status === "speaking"));
 }
+
+// Clocks tick on every screen from times the server sent: a speaker's turn counts up (red
+// past its limit), a timed vote counts down. The server's clock decides; this only shows it.
+const two = (n) => String(n).padStart(2, "0");
+const mmss = (seconds) => `${two(Math.floor(seconds / 60))}:${two(Math.floor(seconds % 60))}`;
+let clockSkew = 0; // server time minus this device's time, from the last snapshot
+
+function tickClocks() {
+  const now = Date.now() + clockSkew;
+  for (const clock of document.querySelectorAll(".room-clock")) {
+    if (clock.dataset.since) {
+      const spoken = Math.max(0, (now - Date.parse(clock.dataset.since)) / 1000);
+      const limit = Number(clock.dataset.limit || 0);
+      clock.textContent = limit ? `${mmss(spoken)} / ${mmss(limit)}` : mmss(spoken);
+      clock.classList.toggle("over", Boolean(limit) && spoken > limit);
+    } else if (clock.dataset.until) {
+      const left = Math.max(0, (Date.parse(clock.dataset.until) - now) / 1000);
+      clock.textContent = `${clock.dataset.prefix || ""} ${mmss(left)}`.trim();
+    }
+  }
+}
+setInterval(tickClocks, 1000);
 
 async function join() {
   const snapshot = await send("room_join");
@@ -235,11 +298,16 @@ app.addEventListener("click", async (event) => {
 bound("open-poll").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
+  const choices = form.choices.value.split("\n").map((c) => c.trim()).filter(Boolean);
   send("open_poll", {
     question: form.question.value.trim(),
     kind: form.kind.value,
     majority: form.majority.value,
+    choices: choices.length ? choices : null,
+    max_choices: Number(form.max_choices.value) || 1,
+    minutes: form.minutes.value ? Number(form.minutes.value) : null,
+    allow_change: form.allow_change.checked,
     override_quorum: form.override_quorum.checked,
     item_id: state && state.item ? state.item.id : null,
-  }).then((ack) => { if (ack) form.reset(); });
+  }).then((ack) => { if (ack) form.reset(); }); // on a refusal the chair's input stays
 });

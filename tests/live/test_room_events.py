@@ -107,3 +107,75 @@ def test_ballots_arriving_together_are_broadcast_once(app, world):
     time.sleep(0.8)
     states = _rooms(member.received())
     assert len(states) == 1 and states[0]["poll"]["voted"] == 2
+
+
+def test_custom_choices_several_ticks_and_a_changed_ballot(app, world):
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    for person in (chair, member):
+        person.call("check_in", {"meeting_id": meeting_id})
+    opened = chair.call("open_poll", {"meeting_id": meeting_id, "question": "Chọn địa điểm",
+                                      "choices": ["Hội trường A", "Hội trường B", "Trực tuyến"],
+                                      "max_choices": 2, "allow_change": True})
+    poll_id = opened["poll_id"]
+    state = member.call("room_join", {"meeting_id": meeting_id})["poll"]
+    assert state["choices"] == ["Hội trường A", "Hội trường B", "Trực tuyến"]
+    assert state["max_choices"] == 2 and state["allow_change"] is True
+    ballot = {"meeting_id": meeting_id, "poll_id": poll_id, "choices": [0, 2],
+              "token": "member-token-first"}
+    assert member.call("cast_ballot", ballot)["choices"] == [0, 2]
+    too_many = member.call("cast_ballot", {**ballot, "choices": [0, 1, 2], "token": "t-3-choices"})
+    assert too_many["error"] == "invalid_ballot"
+    changed = member.call("cast_ballot", {**ballot, "choices": [1], "token": "member-token-second"})
+    assert changed["choices"] == [1] and changed["repeated"] is False
+    closed = chair.call("close_poll", {"meeting_id": meeting_id, "poll_id": poll_id})
+    assert closed["counts"] == [0, 1, 0]  # only the changed ballot counts
+
+
+def test_a_timed_vote_closes_itself_and_refuses_late_ballots(app, world):
+    from datetime import timedelta
+
+    from ecabinet.core.timeutil import utcnow
+    from ecabinet.voting.models import Poll
+
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    for person in (chair, member):
+        person.call("check_in", {"meeting_id": meeting_id})
+    assert chair.call("open_poll", {"meeting_id": meeting_id, "question": "Q",
+                                    "minutes": 0})["error"] == "bad_request"
+    poll_id = chair.call("open_poll", {"meeting_id": meeting_id, "question": "Thông qua?",
+                                       "minutes": 5})["poll_id"]
+    state = member.call("room_join", {"meeting_id": meeting_id})
+    closes_at = state["poll"]["closes_at"]
+    assert closes_at.endswith("+00:00") and state["server_time"] < closes_at
+    ballot = {"meeting_id": meeting_id, "poll_id": poll_id, "choices": [0],
+              "token": "member-token-timed"}
+    assert member.call("cast_ballot", ballot)["receipt"]
+    poll = db.session.get(Poll, poll_id)
+    poll.closes_at = utcnow() - timedelta(seconds=1)  # the five minutes are over
+    db.session.commit()
+    late = chair.call("cast_ballot", {**ballot, "token": "chair-token-timed"})
+    assert late["error"] == "poll_closed"
+    # Nobody's timer ran in this process: the next one to join closes it with the result.
+    rejoined = chair.call("room_join", {"meeting_id": meeting_id})
+    assert rejoined["poll"]["status"] == "closed"
+    assert rejoined["poll"]["result"]["counts"] == [1, 0, 0]
+
+
+def test_the_floor_with_a_time_limit_shows_on_every_screen(app, world):
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    member.call("room_join", {"meeting_id": meeting_id})
+    member.call("ask_to_speak", {"meeting_id": meeting_id})
+    request_id = chair.call("room_join", {"meeting_id": meeting_id})["speakers"][0]["id"]
+    refused = chair.call("give_floor", {"meeting_id": meeting_id, "request_id": request_id,
+                                        "minutes": 500})
+    assert refused["error"] == "bad_request"
+    chair.call("give_floor", {"meeting_id": meeting_id, "request_id": request_id, "minutes": 3})
+    speaker = _rooms(member.received())[-1]["speakers"][0]
+    assert speaker["status"] == "speaking" and speaker["limit_s"] == 180
+    assert speaker["since"].endswith("+00:00")
