@@ -207,3 +207,15 @@ def test_mark_represented_refused_without_a_deputy(world):
     room.start_meeting(world.meeting, actor=world.users["chair"])
     with pytest.raises(InvalidDeputy):
         service.mark_represented(world.meeting, world.users["member"], actor=None)
+
+
+def test_deputy_reads_the_meeting_documents(world):
+    from ecabinet.documents.models import Document
+    from ecabinet.documents.permissions import can_view_document
+    from tests.documents.test_service import walk_document_id
+
+    document = db.session.get(Document, walk_document_id(world))
+    clerk = world.users["clerk"]
+    assert not can_view_document(document, clerk)
+    _answer(world, Answer.DEPUTY, deputy_id=clerk.id)
+    assert can_view_document(document, clerk)
