@@ -66,8 +66,10 @@ def create_app(config: dict | None = None):
         app.register_blueprint(blueprint)
 
     from ecabinet.live.views import bp as live_bp
+    from ecabinet.voting.views import bp as polls_bp
 
     app.register_blueprint(live_bp)
+    app.register_blueprint(polls_bp)
     from ecabinet.meetings.list_views import bp as meeting_list_bp
     from ecabinet.meetings.rules_views import bp as meeting_rules_bp
 

@@ -80,6 +80,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "packets.status": {"GET": MEETING},
     "live.room": {"GET": MEETING},
     "live.display": {"GET": MEETING},
+    "polls.votes_pdf": {"GET": MEETING},
     "notify.notifications": {"GET": SIGNED_IN},
     "notify.mark_read": {"POST": SIGNED_IN},
     "notify.retry_mails": {"POST": SECRETARIAT},

@@ -12,6 +12,8 @@ if [ "${1:-test}" = "build" ]; then
   command -v g++ >/dev/null || need+=(g++)
 else
   [ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || need+=(fonts-noto-core)
+  # Times New Roman's metrics with Vietnamese glyphs (version 1, fonts-liberation, has none).
+  [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
   # LibreOffice converts Word and Excel uploads to PDF (without it the form offers PDF only).
   command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
   if [ "${1:-test}" = "test" ]; then

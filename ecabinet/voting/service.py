@@ -326,6 +326,18 @@ def stored_result(poll: Poll) -> dict:
     return json.loads(poll.result) if poll.result else {}
 
 
+def named_ballots(poll: Poll) -> dict[int, tuple[tuple[int, ...], str]]:
+    """{voter id: (choices, receipt)} of a named poll; nothing for a secret one."""
+    if poll.kind == PollKind.SECRET:
+        return {}
+    return {voter: (choices, receipt) for receipt, choices, voter in _ballots(poll)}
+
+
+def may_vote(role: ParticipantRole) -> bool:
+    """Whether a participant in this role votes when present (guests never do)."""
+    return role in VOTING_ROLES
+
+
 def published_receipts(poll: Poll) -> list[tuple[str, tuple[int, ...]]]:
     """Receipt codes with their choices (a secret poll: codes only), so that each voter can
     check that their ballot was counted."""

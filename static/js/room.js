@@ -96,7 +96,11 @@ function renderPoll(poll, me) {
       li.textContent = `${label}: ${poll.result ? poll.result.counts[index] : 0}`;
       counts.append(li);
     });
-    box.append(result, counts);
+    const record = document.createElement("a");
+    record.className = "button";
+    record.href = app.dataset.votesPdf;
+    record.textContent = L.lVotesPdf;
+    box.append(result, counts, record);
     return;
   }
   const form = document.createElement("form");
