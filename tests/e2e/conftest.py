@@ -1,12 +1,19 @@
-"""A real server (`ecabinet run`, gevent) on a free port, and Debian's Chromium via Playwright."""
+"""A real server (`ecabinet run`, gevent) on a free port, and Debian's Chromium via Playwright.
+
+Every server starts from a copy of one demo data set, made once per run (`db upgrade` and
+`demo-data` cost ~15 s on a loaded machine, mostly drawing the demo PDFs). Modules marked
+`shared_server` share one server for the whole run; the others get their own.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,8 +33,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fresh_database_url(tmp_path: Path, name: str) -> str:
-    """A database of the server's own: a SQLite file, or a new PostgreSQL database."""
+def _fresh_database_url(tmp_path: Path, name: str, template: str | None = None) -> str:
+    """A database of the server's own: a SQLite file, or a new PostgreSQL database (a copy
+    of the `template` database when given)."""
     base = os.environ.get("DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
@@ -35,21 +43,76 @@ def _fresh_database_url(tmp_path: Path, name: str) -> str:
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'
+                          + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class DemoTemplate:
+    """The demo data set (database and instance folder: keys, encrypted files), made once per
+    process and copied for each server: a SQLite file copy or `CREATE DATABASE … TEMPLATE`."""
+
+    _made: DemoTemplate | None = None
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="ecabinet-demo-"))
+        self.pg_name = f"ecabinet_e2e_demo_{os.getpid()}"
+        self.database_url = _fresh_database_url(self.folder, self.pg_name)
+        self.instance = self.folder / "instance"
+        env = {**os.environ, **_SERVER_ENV, "ECABINET_INSTANCE": str(self.instance),
+               "DATABASE_URL": self.database_url}
+        env.pop("REDIS_URL", None)
+        for args in (("db", "upgrade"), ("demo-data",)):
+            subprocess.run([sys.executable, "-m", "ecabinet", *args], env=env,
+                           capture_output=True, text=True, timeout=300, check=True)
+
+    @classmethod
+    def get(cls) -> DemoTemplate:
+        if cls._made is None:
+            cls._made = cls()
+            atexit.register(cls._made.remove)
+        return cls._made
+
+    def copy_to(self, tmp_path: Path, name: str) -> str:
+        """Give a server its own copy under `tmp_path`; return its database URL."""
+        shutil.copytree(self.instance, tmp_path / "instance", dirs_exist_ok=True)
+        url = _fresh_database_url(tmp_path, name, template=self.pg_name)
+        if url.startswith("sqlite:///"):
+            source = make_url(self.database_url).database
+            shutil.copyfile(source, make_url(url).database)
+            # demo-data has exited, so its WAL is checkpointed; copy what may remain of it
+            if Path(source + "-wal").exists():
+                shutil.copyfile(source + "-wal", make_url(url).database + "-wal")
+        return url
+
+    def remove(self) -> None:
+        if not self.database_url.startswith("sqlite:"):
+            _drop_database(self.database_url)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SERVER_ENV = {"ECABINET_DEMO_PASSWORD": DEMO_PASSWORD,
+               # demo-data and the server hash in milliseconds (see ecabinet/config.py)
+               "ECABINET_PASSWORD_HASH": "test"}
 
 
 class LiveServer:
     def __init__(self, tmp_path: Path, redis_url: str | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.tmp_path = tmp_path
         self.database_url = _fresh_database_url(tmp_path, f"ecabinet_e2e_{self.port}")
         self.env = {**os.environ, "ECABINET_INSTANCE": str(tmp_path / "instance"),
-                    "DATABASE_URL": self.database_url, "PORT": str(self.port),
-                    "ECABINET_DEMO_PASSWORD": DEMO_PASSWORD,
-                    # demo-data and the server hash in milliseconds (see ecabinet/config.py)
-                    "ECABINET_PASSWORD_HASH": "test"}
+                    "DATABASE_URL": self.database_url, "PORT": str(self.port), **_SERVER_ENV}
         self.env.pop("REDIS_URL", None)
         if redis_url:
             self.env["REDIS_URL"] = redis_url
@@ -61,8 +124,11 @@ class LiveServer:
                               capture_output=True, text=True, timeout=120, check=True)
 
     def start(self) -> LiveServer:
-        self.command("db", "upgrade")
-        self.command("demo-data")
+        """Load the demo data (a copy of the run's template) and serve it."""
+        self.tmp_path.mkdir(parents=True, exist_ok=True)
+        self.database_url = DemoTemplate.get().copy_to(self.tmp_path,
+                                                       f"ecabinet_e2e_{self.port}")
+        self.env["DATABASE_URL"] = self.database_url
         with open(self.log, "w") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run"],
                                             env=self.env, stdout=log, stderr=subprocess.STDOUT)
@@ -95,8 +161,21 @@ class LiveServer:
         return user_id
 
 
+@pytest.fixture(scope="session")
+def shared_live_server(tmp_path_factory):
+    """One server for the run, for the modules marked `shared_server`."""
+    server = LiveServer(tmp_path_factory.mktemp("live-shared")).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(request, tmp_path_factory):
+    """A server on the demo data: the run's shared one for a module marked `shared_server`
+    (its tests may add data but leave what others read as it was), else the module's own."""
+    if request.node.get_closest_marker("shared_server"):
+        yield request.getfixturevalue("shared_live_server")
+        return
     server = LiveServer(tmp_path_factory.mktemp("live")).start()
     yield server
     server.stop()

@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.conftest import LiveServer, PageWatcher, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_server]
 
 TABLET = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
