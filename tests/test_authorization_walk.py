@@ -81,6 +81,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "live.room": {"GET": MEETING},
     "live.display": {"GET": MEETING},
     "polls.votes_pdf": {"GET": MEETING},
+    "live.speaking": {"GET": SECRETARIAT | ADMIN},
     "notify.notifications": {"GET": SIGNED_IN},
     "notify.mark_read": {"POST": SIGNED_IN},
     "notify.retry_mails": {"POST": SECRETARIAT},

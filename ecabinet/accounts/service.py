@@ -217,6 +217,15 @@ def get_units(unit_ids: Iterable[int]) -> dict[int, Unit]:
     return {u.id: u for u in db.session.execute(select(Unit).where(Unit.id.in_(ids))).scalars()}
 
 
+def bodies_administered_by(user: User) -> list[Unit]:
+    """The bodies whose secretariat `user` is (every body for an administrator), in
+    Vietnamese order: what pages of a body's settings and reports offer."""
+    if user.has_role(RoleKind.ADMIN):
+        return list_units(bodies_only=True)
+    units = get_units(user.unit_ids_for(RoleKind.SECRETARIAT)).values()
+    return sorted(units, key=lambda unit: sort_key(unit.name))
+
+
 def users_with_role(role: RoleKind, unit_ids: int | Iterable[int] | None = None) -> list[User]:
     """Active users holding `role` (in one unit or any of several), each once, by name."""
     query = (select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)

@@ -10,8 +10,6 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from ecabinet.accounts import service as accounts
-from ecabinet.accounts.models import RoleKind
-from ecabinet.core.collation import sort_key
 from ecabinet.core.forms import Form
 from ecabinet.core.permissions import deny
 from ecabinet.core.timeutil import utcnow
@@ -36,17 +34,10 @@ class BodyRulesForm(Form):
 
 
 
-def _editable_bodies(user) -> list:
-    if user.has_role(RoleKind.ADMIN):
-        return accounts.list_units(bodies_only=True)
-    units = accounts.get_units(user.unit_ids_for(RoleKind.SECRETARIAT)).values()
-    return sorted(units, key=lambda unit: sort_key(unit.name))
-
-
 @bp.route("/meeting-rules", methods=["GET", "POST"])
 @login_required
 def rules():
-    bodies = _editable_bodies(current_user)
+    bodies = accounts.bodies_administered_by(current_user)
     if not bodies:
         deny("meeting_rules.rules")
     body_id = request.args.get("body", bodies[0].id, type=int)

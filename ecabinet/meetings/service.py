@@ -196,6 +196,19 @@ def upcoming_meetings(user: User, *, now: datetime | None = None) -> list[Meetin
     return [m for m in meetings if can_view_meeting(m, user)]
 
 
+def held_meetings(body_id: int, *, since: datetime | None = None,
+                  now: datetime | None = None) -> list[Meeting]:
+    """The body's meetings that have taken place (published or finished, started before
+    now), oldest first: what reports across meetings look at."""
+    query = select(Meeting).where(
+        Meeting.body_id == body_id,
+        Meeting.status.in_((MeetingStatus.PUBLISHED, MeetingStatus.FINISHED)),
+        Meeting.starts_at <= (now or utcnow()))
+    if since is not None:
+        query = query.where(Meeting.starts_at >= since)
+    return list(db.session.execute(query.order_by(Meeting.starts_at)).scalars())
+
+
 def bodies_prepared_by(user: User) -> list[Unit]:
     units = accounts.get_units(user.unit_ids_for(RoleKind.SECRETARIAT)).values()
     return sorted(units, key=lambda unit: sort_key(unit.name))
