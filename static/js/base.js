@@ -22,3 +22,10 @@ if (menu) {
 if (document.body.dataset.live) {
   import("./live.js").then((live) => live.connect(document.body.dataset.live));
 }
+
+// html[data-ready]: every script of the page has run its set-up. Module scripts all run
+// before DOMContentLoaded, so from here on clicks reach their handlers (the e2e tests wait
+// for this instead of a fixed time).
+document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.dataset.ready = "";
+});

@@ -25,6 +25,10 @@ from sqlalchemy.engine import make_url
 from tests.conftest import DEMO_PASSWORD, require_service
 
 CHROMIUM = os.environ.get("ECABINET_CHROMIUM", "/usr/bin/chromium")
+E2E_TIMEOUT_MS = int(float(os.environ.get("ECABINET_E2E_TIMEOUT_S", "120")) * 1000)
+"""How long a page may take to show what a test waits for (Playwright's default is 30 s,
+which a loaded 2-core machine exceeds). Tests wait for the page's own signals (`data-ready`,
+a text, a flag), so a fast machine waits no longer; this only bounds a failure."""
 
 
 def _free_port() -> int:
@@ -181,20 +185,43 @@ def live_server(request, tmp_path_factory):
     server.stop()
 
 
+class PatientBrowser:
+    """The Playwright browser, whose pages and contexts wait up to E2E_TIMEOUT_MS."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        return _patient(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        return _patient(self._browser.new_page(**kwargs))
+
+
+def _patient(target):
+    target.set_default_timeout(E2E_TIMEOUT_MS)
+    target.set_default_navigation_timeout(E2E_TIMEOUT_MS)
+    return target
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Module-scoped: Playwright's sync API keeps an asyncio loop running while it is open,
     which would break later tests that call asyncio.run() (pyHanko does)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         require_service("Chromium", f"{CHROMIUM} not found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=E2E_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
+        yield PatientBrowser(browser)
         browser.close()
 
 
@@ -211,10 +238,17 @@ class PageWatcher:
             self.problems.append(f"console {message.type}: {message.text}")
 
 
+def wait_ready(page) -> None:
+    """Wait until the page's scripts have set up (static/js/base.js sets html[data-ready])."""
+    page.locator("html[data-ready]").wait_for(state="attached")
+
+
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(base_url + "/login")
+    wait_ready(page)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(base_url + "/")
+    wait_ready(page)

@@ -27,7 +27,7 @@ def test_delegate_signs_in_and_sees_home_in_vietnamese(live_server, browser, tmp
     assert page.get_by_text("Phiên họp chuyên đề về đầu tư công").count() == 0
     # The websocket connects through the gevent server (status shown in the menu).
     page.get_by_text("Trình đơn").click()
-    page.get_by_text("Trực tuyến").wait_for(timeout=10_000)
+    page.get_by_text("Trực tuyến").wait_for()
     page.screenshot(path=tmp_path / "home-tablet.png", full_page=True)
     page.get_by_text("Phiên họp thường kỳ tháng 12 năm 2026").click()
     page.get_by_role("heading", name="Thành phần tham dự").wait_for()
@@ -81,7 +81,7 @@ def test_notice_through_redis_reaches_the_browser(browser, redis_url, tmp_path):
         page = browser.new_page()
         sign_in(page, server.url, "daibieu01")
         page.get_by_text("Trình đơn").click()
-        page.get_by_text("Trực tuyến").wait_for(timeout=10_000)
+        page.get_by_text("Trực tuyến").wait_for()
         external = socketio.RedisManager(redis_url, channel="flask-socketio", write_only=True)
         try:
             external.emit("notification", {"text": "Cuộc họp đã được phát hành", "url": "/"},
@@ -89,8 +89,7 @@ def test_notice_through_redis_reaches_the_browser(browser, redis_url, tmp_path):
         finally:
             external.pubsub.close()
             external.redis.close()
-        page.locator(".toast").get_by_text("Cuộc họp đã được phát hành").wait_for(
-            timeout=10_000)
+        page.locator(".toast").get_by_text("Cuộc họp đã được phát hành").wait_for()
         page.close()
     finally:
         server.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PageWatcher, sign_in
+from tests.e2e.conftest import PageWatcher, sign_in, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -14,9 +14,10 @@ TITLE = "Phiên họp chuyên đề về đầu tư công"
 
 
 def _navigate(page, click) -> None:
-    """Click something that loads a new page, and wait until it has."""
+    """Click something that loads a new page, and wait until its scripts are set up."""
     with page.expect_navigation():
         click()
+    wait_ready(page)
 
 
 def _open_meeting(page) -> None:
@@ -53,6 +54,7 @@ def test_prepare_approve_publish_and_read(live_server, browser):
         agenda.nth(0).drag_to(agenda.nth(2), target_position={"x": 20, "y": last["height"] - 4})
     assert saved.value.ok
     page.reload()
+    wait_ready(page)
     expect(agenda.nth(2)).to_contain_text("Tình hình giải ngân")
     _step(page, "Trình chủ trì duyệt")
     expect(page.get_by_text("Đã trình chủ trì duyệt.")).to_be_visible()

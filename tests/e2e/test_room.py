@@ -24,7 +24,7 @@ def _room(browser, base, username, width):
         page.get_by_text(TITLE).first.click()
     with page.expect_navigation():
         page.get_by_role("link", name="Vào phòng họp").click()
-    page.wait_for_selector("html[data-room-ready]", timeout=60_000)
+    page.wait_for_selector("html[data-room-ready]")
     return context, page, watcher
 
 
@@ -57,7 +57,7 @@ def test_chair_runs_a_vote_two_delegates_cast_it(live_server, browser):
     display_watch = PageWatcher(display)
     sign_in(display, base, "thuky")
     display.goto(chair.url.replace("/room", "/display"))
-    display.wait_for_selector("html[data-room-ready]", timeout=60_000)
+    display.wait_for_selector("html[data-room-ready]")
     expect(display.locator('[data-bind="progress"]')).to_have_text(re.compile(r"Đã biểu quyết: 2/"))
     chair.get_by_role("button", name="Kết thúc biểu quyết").click()
     for page in [chair] + [p for _c, p, _w in delegates]:

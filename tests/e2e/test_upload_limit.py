@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, PageWatcher, sign_in
+from tests.e2e.conftest import LiveServer, PageWatcher, sign_in, wait_ready
 
 TABLET = {"width": 1280, "height": 800}
 
@@ -23,7 +23,9 @@ def test_upload_over_the_limit_is_stopped_in_the_browser(small_limit_server, bro
     page = context.new_page()
     watcher = PageWatcher(page)
     sign_in(page, small_limit_server.url, "thuky")
-    page.get_by_text("Phiên họp chuyên đề về đầu tư công").first.click()
+    with page.expect_navigation():
+        page.get_by_text("Phiên họp chuyên đề về đầu tư công").first.click()
+    wait_ready(page)  # upload.js checks the size; a click before it is set up would send
     form = page.locator("form.doc-upload")
     form.wait_for()
     select = form.locator("select")

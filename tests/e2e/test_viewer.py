@@ -58,7 +58,7 @@ def test_delegate_opens_document_at_page_12_without_csp_violation(live_server, b
     sign_in(page, live_server.url, "daibieu01")
     started = time.monotonic()
     page.goto(f"{live_server.url}/documents/{document_id}#page=12")
-    page.locator("#page-12[data-rendered='true'] canvas").wait_for(timeout=15_000)
+    page.locator("#page-12[data-rendered='true'] canvas").wait_for()
     elapsed = time.monotonic() - started
     assert page.locator("#viewer").get_attribute("data-current-page") == "12"
     assert page.locator("#viewer-page").input_value() == "12"
@@ -71,9 +71,9 @@ def test_delegate_opens_document_at_page_12_without_csp_violation(live_server, b
     assert page.locator("#viewer").get_attribute("data-current-page") == "13"
     page.locator("#viewer-query").fill("page 20")
     page.get_by_role("button", name="Tìm", exact=True).click()
-    page.locator("#viewer[data-current-page='20']").wait_for(timeout=10_000)
+    page.locator("#viewer[data-current-page='20']").wait_for()
     page.get_by_role("button", name="Trang", exact=True).click()
-    page.locator(".thumb[data-page='20'][aria-current='page']").wait_for(timeout=10_000)
+    page.locator(".thumb[data-page='20'][aria-current='page']").wait_for()
     assert watcher.problems == []
     context.close()
 
@@ -87,7 +87,7 @@ def test_zoom_redraws_the_page_at_the_new_scale(live_server, browser):
     sign_in(page, live_server.url, "daibieu01")
     page.goto(f"{live_server.url}/documents/{document_id}")
     drawn = page.locator("#page-1[data-rendered='true'] canvas")
-    drawn.wait_for(timeout=15_000)
+    drawn.wait_for()
     before = drawn.bounding_box()["width"]
     # The flag drops in the same turn as the click and comes back only when the page is drawn
     # at the new scale; read it before the browser can draw anything.
@@ -96,7 +96,7 @@ def test_zoom_redraws_the_page_at_the_new_scale(live_server, browser):
       return document.getElementById('page-1').dataset.rendered ?? null;
     }""")
     assert flag is None, "page 1 still claims to be drawn at the old scale"
-    drawn.wait_for(timeout=15_000)
+    drawn.wait_for()
     after = drawn.bounding_box()["width"]
     assert after == pytest.approx(before / 1.25, abs=2)
     assert watcher.problems == []
@@ -131,18 +131,18 @@ def test_outline_lists_the_sections_and_opens_them(live_server, browser):
     watcher = PageWatcher(page)
     sign_in(page, live_server.url, "daibieu01")
     page.goto(f"{live_server.url}/documents/{document_id}")
-    page.locator("#page-1[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator("#page-1[data-rendered='true']").wait_for()
     page.get_by_role("button", name="Trang", exact=True).click()
     page.get_by_role("tab", name="Mục lục").click()
     entries = page.locator("#viewer-outline button")
-    entries.first.wait_for(timeout=10_000)
+    entries.first.wait_for()
     assert entries.all_inner_texts() == [
         "1. Tình hình thực hiện", "2. Kết quả đạt được", "3. Tồn tại, hạn chế",
         "4. Nhiệm vụ, giải pháp", "5. Kiến nghị, đề xuất"]
     target = _section_page(DEMO_REPORT, 2)
     entries.nth(2).click()
-    page.locator(f"#viewer[data-current-page='{target}']").wait_for(timeout=10_000)
-    page.locator(f"#page-{target}[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator(f"#viewer[data-current-page='{target}']").wait_for()
+    page.locator(f"#page-{target}[data-rendered='true']").wait_for()
     assert watcher.problems == []
     context.close()
 
@@ -158,12 +158,12 @@ def test_search_ignores_tones_and_case(live_server, browser, query):
     watcher = PageWatcher(page)
     sign_in(page, live_server.url, "daibieu01")
     page.goto(f"{live_server.url}/documents/{document_id}")
-    page.locator("#page-1[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator("#page-1[data-rendered='true']").wait_for()
     page.locator("#viewer-query").fill(query)
     page.get_by_role("button", name="Tìm", exact=True).click()
     result = page.locator("#viewer-search-result")
-    result.filter(has_text="Tìm thấy").wait_for(timeout=10_000)
-    page.locator("#viewer[data-current-page='2']").wait_for(timeout=10_000)
+    result.filter(has_text="Tìm thấy").wait_for()
+    page.locator("#viewer[data-current-page='2']").wait_for()
     assert watcher.problems == []
     context.close()
 
@@ -177,7 +177,7 @@ def test_phone_viewer_leaves_the_height_to_the_pages(live_server, browser, tmp_p
     watcher = PageWatcher(page)
     sign_in(page, live_server.url, "daibieu01")
     page.goto(f"{live_server.url}/documents/{document_id}")
-    page.locator("#page-1[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator("#page-1[data-rendered='true']").wait_for()
     pages_box = page.locator("#viewer-pages").bounding_box()
     search = page.locator("#viewer-query").bounding_box()
     page.screenshot(path=tmp_path / "viewer-phone.png")
@@ -197,12 +197,12 @@ def test_tablet_toolbar_stays_one_row_when_a_result_shows(live_server, browser, 
     page = context.new_page()
     sign_in(page, live_server.url, "thuky")  # the secretary also has "Download"
     page.goto(f"{live_server.url}/documents/{document_id}")
-    page.locator("#page-1[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator("#page-1[data-rendered='true']").wait_for()
     bar = page.locator(".viewer-bar")
     height = bar.bounding_box()["height"]
     page.locator("#viewer-query").fill("ky cuong")
     page.get_by_role("button", name="Tìm", exact=True).click()
-    page.locator("#viewer-search-result").filter(has_text="Tìm thấy").wait_for(timeout=10_000)
+    page.locator("#viewer-search-result").filter(has_text="Tìm thấy").wait_for()
     assert bar.bounding_box()["height"] == pytest.approx(height, abs=1)
     context.close()
 
@@ -216,12 +216,12 @@ def test_first_page_of_300_shows_fast_through_range_requests(live_server, browse
     sign_in(page, live_server.url, "daibieu01")
     url = f"{live_server.url}/documents/{document_id}"
     page.goto(url)  # warms the reader's watermarked copy, as the first visit does
-    page.locator("#page-1[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator("#page-1[data-rendered='true']").wait_for()
     statuses: list[int] = []
     page.on("response", lambda r: statuses.append(r.status) if "/file" in r.url else None)
     page.goto(url + "?again=1")
     started = time.monotonic()
-    page.locator("#page-1[data-rendered='true']").wait_for(timeout=15_000)
+    page.locator("#page-1[data-rendered='true']").wait_for()
     assert time.monotonic() - started < 1.0
     assert 206 in statuses, f"the viewer did not use range requests: {statuses}"
     assert watcher.problems == []
