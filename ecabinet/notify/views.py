@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ecabinet.core.timeutil import utcnow
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.panels import register_panel
 from ecabinet.notify import service
@@ -14,6 +17,8 @@ from ecabinet.notify.permissions import can_manage_mail
 from ecabinet.notify.reasons import describe
 
 bp = Blueprint("notify", __name__)
+# A retry this late means no worker is taking the queue (stopped, or never started).
+OVERDUE_GRACE = timedelta(minutes=2)
 
 
 @bp.app_context_processor
@@ -34,7 +39,8 @@ def mail_status_context(meeting, user) -> dict | None:
         return None
     troubled = service.troubled_mails(meeting)
     return {"mail_status": service.mail_status_for(meeting), "troubled_mails": troubled,
-            "failed_mails": [mail for mail in troubled if mail.status == "failed"]}
+            "failed_mails": [mail for mail in troubled if mail.status == "failed"],
+            "overdue_after": utcnow() - OVERDUE_GRACE}
 
 
 register_panel("mail-status", "notify/_mail_status.html", mail_status_context, order=80)

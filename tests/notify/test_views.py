@@ -123,6 +123,7 @@ def test_refused_first_attempt_shows_retrying_in_words_with_the_next_try(
     assert "Đang thử lại" in page and f"thử lại lúc {next_try}" in page
     assert "Máy chủ thư từ chối kết nối (máy chủ có đang chạy không?)" in page
     assert "ConnectionRefusedError" in page  # kept for the operator, as a tooltip and detail
+    assert "Đã quá giờ thử lại" not in page
     client.post("/language", data={"language": "en", "next": "/",
                                    "csrf_token": csrf_token(client)})
     page = client.get(f"/meetings/{mailworld.meeting.id}").text
@@ -139,3 +140,18 @@ def test_sent_mail_forgets_the_error_and_the_next_try(app, mailworld, smtp_serve
     mails = _deliver_once(mailworld)
     assert {m.status for m in mails} == {MailStatus.SENT}
     assert {(m.last_error_code, m.last_error, m.next_attempt_at) for m in mails} == {("", "", None)}
+
+
+def test_a_retry_long_overdue_says_the_mail_service_may_be_down(app, client, auth, mailworld):
+    from datetime import timedelta
+
+    service.meeting_published(mailworld.meeting, actor=None)
+    db.session.execute(update(OutgoingMail).values(
+        status=MailStatus.RETRYING, attempts=1, last_error_code="connection_refused",
+        last_error="ConnectionRefusedError", next_attempt_at=datetime.now(UTC)
+        - timedelta(minutes=10)))
+    db.session.commit()
+    auth.login("secretariat")
+    page = client.get(f"/meetings/{mailworld.meeting.id}").text
+    assert "Đang thử lại" in page
+    assert "Đã quá giờ thử lại: dịch vụ gửi thư có thể không chạy" in page
