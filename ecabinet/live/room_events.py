@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 
 from ecabinet.accounts import service as accounts
+from ecabinet.documents import service as documents
 from ecabinet.extensions import socketio
 from ecabinet.live import attendance
 from ecabinet.live import room as live
@@ -90,7 +91,17 @@ def take_item(data):
 def present(data):
     page = data.get("page") if isinstance(data.get("page"), int) else None
     document = data.get("document_id") if isinstance(data.get("document_id"), int) else None
-    return _run(data, lambda m: live.present(m, document, page))
+    return _run(data, lambda m: live.present(m, _own_document(m, document), page))
+
+
+def _own_document(meeting, document_id: int | None) -> int | None:
+    """The presented document, which must be one of the meeting's (checked after access)."""
+    if document_id is None:
+        return None
+    shown = documents.get_document(document_id)
+    if shown.meeting_id != meeting.id or shown.removed_at is not None:
+        raise BadRequest(_l("That document is not one of this meeting's."))
+    return document_id
 
 
 @live_event("give_floor")

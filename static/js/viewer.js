@@ -97,6 +97,8 @@ function setCurrent(number) {
   for (const thumb of thumbsBox.querySelectorAll("[aria-current]")) thumb.removeAttribute("aria-current");
   const thumb = thumbsBox.querySelector(`[data-page="${number}"]`);
   if (thumb) thumb.setAttribute("aria-current", "page");
+  // Other features (following the chair, presenting) learn the page without reaching in.
+  root.dispatchEvent(new CustomEvent("viewer:page", { detail: { page: number } }));
 }
 
 function goTo(number) {
@@ -338,6 +340,9 @@ function wire() {
   pagesBox.addEventListener("scroll", () => window.requestAnimationFrame(trackScroll),
     { passive: true });
   window.addEventListener("hashchange", () => goTo(requestedPage()));
+  root.addEventListener("viewer:goto", (event) => goTo(Number(event.detail.page) || 1));
+  root.dataset.viewerReady = "1";
+  root.dispatchEvent(new CustomEvent("viewer:ready"));
   window.addEventListener("resize", () => { if (state.fitWidth) zoomTo(fitScale(), true); });
   pagesBox.addEventListener("keydown", (event) => {
     if (event.key === "PageDown" || event.key === "ArrowRight") goTo(state.current + 1);

@@ -179,3 +179,24 @@ def test_the_floor_with_a_time_limit_shows_on_every_screen(app, world):
     speaker = _rooms(member.received())[-1]["speakers"][0]
     assert speaker["status"] == "speaking" and speaker["limit_s"] == 180
     assert speaker["since"].endswith("+00:00")
+
+
+def test_presenting_a_page_reaches_followers_and_only_the_meetings_documents(app, world):
+    from tests.documents.test_service import walk_document_id
+
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    document_id = walk_document_id(world)
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    member.call("room_join", {"meeting_id": meeting_id})
+    assert member.call("present", {"meeting_id": meeting_id, "document_id": document_id,
+                                   "page": 3})["error"] == "forbidden"
+    ack = chair.call("present", {"meeting_id": meeting_id, "document_id": document_id,
+                                 "page": 3})
+    assert ack == {"ok": True}
+    assert _rooms(member.received())[-1]["presenting"] == {"document_id": document_id,
+                                                           "page": 3}
+    stranger = chair.call("present", {"meeting_id": meeting_id, "document_id": 999999,
+                                      "page": 1})
+    assert stranger["error"] == "document_not_found"
+    assert member.call("room_join", {"meeting_id": meeting_id})["presenting"]["page"] == 3
