@@ -61,8 +61,9 @@ lint: setup
 
 test: setup test-deps lint
 	@# Tests marked postgres need the PostgreSQL pass; the SQLite pass leaves them out.
+	@# Tests marked dbless never touch the database: the PostgreSQL pass leaves them out.
 	$(BIN)/python -m pytest -m "not postgres"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not dbless"
 
 # Refresh the message catalogue after changing user-visible strings, then translate the .po.
 extract-messages: setup

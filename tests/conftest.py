@@ -28,6 +28,14 @@ TEST_CONFIG = {
 }
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked dbless runs in one pass only, so it must not use the test database."""
+    for item in items:
+        if item.get_closest_marker("dbless") and "database_url" in getattr(item, "fixturenames",
+                                                                            ()):
+            raise pytest.UsageError(f"{item.nodeid} is marked dbless but uses the database")
+
+
 def require_service(name: str, reason: str) -> None:
     """Outside CI a missing service skips the test; in CI it fails, as the README promises."""
     message = f"{name} is not available: {reason}"

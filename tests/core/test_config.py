@@ -7,6 +7,8 @@ import pytest
 from ecabinet import create_app
 from ecabinet.config import TEST_PASSWORD_HASH, Defaults, from_environment
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 
 def test_mail_links_follow_the_port_served_on(monkeypatch, tmp_path: Path):
     monkeypatch.delenv("ECABINET_PUBLIC_URL", raising=False)

@@ -4,6 +4,8 @@ import pytest
 
 from ecabinet.core.timeutil import decree30_date, to_local
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 
 @pytest.mark.parametrize("day, expected", [
     (date(2025, 3, 5), "ngày 05 tháng 3 năm 2025"),

@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -17,6 +17,8 @@ from ecabinet.documents.packet import (
     build_packet,
 )
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 LINE = "Trần Thị Bình · daibieu02 · 01/12/2026 08:00"
 
 

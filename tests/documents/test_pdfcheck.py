@@ -18,6 +18,8 @@ from ecabinet.documents.pdfcheck import (
     validate_pdf,
 )
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 LIMITS = PdfLimits()
 
 

@@ -20,6 +20,8 @@ from ecabinet.documents.watermark import (
     watermark_pdf,
 )
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 LINE = "Nguyễn Văn An · daibieu01 · 25/11/2026 14:30"
 
 

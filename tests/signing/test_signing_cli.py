@@ -12,6 +12,8 @@ import pytest
 from signing import samples
 from signing.cli import main
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 PASS = "mat-khau"
 
 

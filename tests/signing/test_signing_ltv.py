@@ -10,6 +10,8 @@ import pytest
 
 from signing import Level, SignRequest, TimestampError, samples, sign_pdf, verify_pdf
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 
 def test_sign_with_timestamp_server_reaches_b_t(pki, local_services):
     out = sign_pdf(samples.two_page_pdf(), SignRequest(timestamp_url=local_services.tsa_url),

@@ -20,6 +20,8 @@ from signing import (
     verify_pdf,
 )
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 MODULE_CANDIDATES = (
     "/usr/lib/softhsm/libsofthsm2.so",
     "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",

@@ -21,6 +21,8 @@ from signing import (
     two_step_fields,
 )
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 BODY = "ỦY BAN NHÂN DÂN PHƯỜNG BA ĐÌNH"
 
 

@@ -30,6 +30,8 @@ from signing import (
     verify_pdf,
 )
 
+pytestmark = pytest.mark.dbless  # never touches the database: the SQLite pass only
+
 
 @pytest.fixture(scope="module")
 def signed(pki, fixed_time) -> bytes:
