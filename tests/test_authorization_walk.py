@@ -2,6 +2,11 @@
 
 A route or event that is not in the tables below fails the test: whoever adds one
 must say here who may use it.
+
+The world is built and every role signed in once per module (`walk`); each case runs in a
+savepoint that is rolled back (`case`), so a case sees the world as built, whatever the
+cases before it changed, at ~0.04 s a case instead of ~0.4 s for a fresh app, world and
+sign-in. A case that needs more data (a poll, a document) makes it inside its savepoint.
 """
 
 from __future__ import annotations
