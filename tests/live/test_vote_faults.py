@@ -105,9 +105,9 @@ async def _crash_scenario(server: ServerProcess, world, database_url: str) -> di
             await asyncio.sleep(delay)
             return await voter.cast(poll_id, timeout=2)
 
-        # The burst spreads over 0.2 s; the kill lands in its middle.
+        # The burst spreads over 0.1 s; the kill lands in its middle.
         casting = [asyncio.ensure_future(in_turn(v, 0.01 * i)) for i, v in enumerate(burst)]
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.05)
         server.kill()
         engine, count = _committed(database_url)
         at_kill = count(poll_id)  # what survived the kill
@@ -129,7 +129,7 @@ async def _crash_scenario(server: ServerProcess, world, database_url: str) -> di
 
 
 def test_sigkill_mid_burst_keeps_one_ballot_and_the_original_receipt(vote_world, tmp_path):
-    app, url, world = vote_world(30)
+    app, url, world = vote_world(20)
     server = ServerProcess(url, tmp_path).start()
     try:
         seen = asyncio.run(_crash_scenario(server, world, url))
@@ -187,7 +187,7 @@ async def _two_process_scenario(first: ServerProcess, second: ServerProcess, wor
 
 @pytest.mark.redis
 def test_two_processes_share_tally_and_result(vote_world, tmp_path, redis_url):
-    app, url, world = vote_world(20)
+    app, url, world = vote_world(12)
     first = ServerProcess(url, tmp_path, redis_url, name="a").start()
     second = ServerProcess(url, tmp_path, redis_url, name="b")
     try:
