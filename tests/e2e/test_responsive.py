@@ -75,11 +75,46 @@ def _widest(page, width: int) -> str:
     }""", width)
 
 
-def _collect_pages(browser, server, username: str) -> list[str]:
-    """Follow links breadth-first from the home page, as the role sees them on a tablet."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+class Measure:
+    """Open pages at one width and note what does not fit (and what the console said)."""
+
+    def __init__(self, username: str, width: int, failures: list[str], shot_taken: set):
+        self.username, self.width = username, width
+        self.failures, self.shot_taken = failures, shot_taken
+
+    def open(self, page, url: str) -> int:
+        """Open the page, note whether it fits at this width; return its HTTP status."""
+        width, path = self.width, urlsplit(url).path
+        status = _open(page, url)
+        if status >= 400:
+            self.failures.append(f"{width}px {path}: HTTP {status}")
+            return status
+        overflow = _overflow(page, width)
+        if overflow > 0:
+            self.failures.append(f"{width}px {path}: {overflow}px sideways "
+                                 f"({_widest(page, width)})")
+        shape = _shape(path)
+        if width in (390, 1280) and shape in SHOT_SHAPES and (shape, width) not in self.shot_taken:
+            self.shot_taken.add((shape, width))
+            name = shape.strip("/").replace("/", "-") or "home"
+            page.screenshot(path=SHOTS / f"{self.username}-{name}-{width}.png")
+        return status
+
+
+def _context(browser, server, username: str, width: int):
+    mobile = width < 1000
+    context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]},
+                                  locale="vi-VN", is_mobile=mobile, has_touch=mobile)
     page = context.new_page()
+    watcher = PageWatcher(page)
     sign_in(page, server.url, username)
+    return context, page, watcher
+
+
+def _collect_pages(browser, server, measure: Measure) -> list[str]:
+    """Follow links breadth-first from the home page, as the role sees them on a tablet,
+    measuring each page at the tablet's width on the way (so it is loaded once there)."""
+    context, page, watcher = _context(browser, server, measure.username, measure.width)
     seen: set[str] = set()
     shapes: Counter[str] = Counter()
     queue = [server.url + "/"]
@@ -91,42 +126,29 @@ def _collect_pages(browser, server, username: str) -> list[str]:
             continue
         seen.add(url)
         shapes[shape] += 1
-        pages.append(url)  # a refused page is reported by the measuring pass
-        if _open(page, url) >= 400:
+        pages.append(url)
+        if measure.open(page, url) >= 400:
             continue
         queue.extend(link for link in _links(page, server.url) if link not in seen)
+    measure.failures.extend(f"{measure.width}px: {problem}" for problem in watcher.problems)
     context.close()
     return pages
 
 
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_of_role_fits_the_screen(live_server, browser, username):
-    pages = _collect_pages(browser, live_server, username)
-    assert len(pages) >= 3, f"{username} reached only {pages}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     shot_taken: set[tuple[str, int]] = set()
-    for width in WIDTHS:
-        mobile = width < 1000
-        context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]},
-                                      locale="vi-VN", is_mobile=mobile, has_touch=mobile)
-        page = context.new_page()
-        watcher = PageWatcher(page)
-        sign_in(page, live_server.url, username)
+    tablet = max(WIDTHS)  # the widest: the width links are collected at
+    pages = _collect_pages(browser, live_server,
+                           Measure(username, tablet, failures, shot_taken))
+    assert len(pages) >= 3, f"{username} reached only {pages}"
+    for width in (w for w in WIDTHS if w != tablet):
+        measure = Measure(username, width, failures, shot_taken)
+        context, page, watcher = _context(browser, live_server, username, width)
         for url in pages:
-            path = urlsplit(url).path
-            status = _open(page, url)
-            if status >= 400:
-                failures.append(f"{width}px {path}: HTTP {status}")
-                continue
-            overflow = _overflow(page, width)
-            if overflow > 0:
-                failures.append(f"{width}px {path}: {overflow}px sideways ({_widest(page, width)})")
-            shape = _shape(path)
-            if width in (390, 1280) and shape in SHOT_SHAPES and (shape, width) not in shot_taken:
-                shot_taken.add((shape, width))
-                name = shape.strip("/").replace("/", "-") or "home"
-                page.screenshot(path=SHOTS / f"{username}-{name}-{width}.png")
+            measure.open(page, url)
         failures.extend(f"{width}px: {problem}" for problem in watcher.problems)
         context.close()
     assert failures == [], f"{username}: " + "\n".join(failures)
