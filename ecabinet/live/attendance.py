@@ -115,6 +115,12 @@ def present_ids(meeting: Meeting) -> set[int]:
         Attendance.presence == Presence.PRESENT)).scalars())
 
 
+def is_present(meeting: Meeting, user_id: int) -> bool:
+    return db.session.execute(select(Attendance.id).where(
+        Attendance.meeting_id == meeting.id, Attendance.user_id == user_id,
+        Attendance.presence == Presence.PRESENT)).first() is not None
+
+
 def represented(meeting: Meeting) -> dict[int, int]:
     """Invited person's id → the deputy recorded as taking part in their place."""
     rows = db.session.execute(select(Attendance.user_id, Attendance.deputy_id).where(
@@ -124,7 +130,7 @@ def represented(meeting: Meeting) -> dict[int, int]:
 
 def member_ids(meeting: Meeting) -> set[int]:
     """The body's members in office: those who count for quorum and majorities."""
-    return {user.id for user in accounts.users_with_role(RoleKind.MEMBER, meeting.body_id)}
+    return accounts.user_ids_with_role(RoleKind.MEMBER, meeting.body_id)
 
 
 def quorum(meeting: Meeting, share: tuple[int, int] = (2, 3)) -> Quorum:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
 from ecabinet.core.errors import EcabinetError
@@ -190,9 +191,11 @@ def end_floor(meeting: Meeting, *, actor: User | None) -> None:
 
 def speakers(meeting: Meeting) -> list[Speaker]:
     """The queue in order: who speaks now, then who waits."""
-    names = {p.user_id: p.user.full_name for p in meeting.participants}
+    queue = _queue(meeting)
+    names = {uid: user.full_name for uid, user in
+             accounts.get_users({r.user_id for r in queue}).items()}
     return [Speaker(r.id, r.user_id, names.get(r.user_id, ""), r.status, r.started_at,
-                    r.limit_s) for r in _queue(meeting)]
+                    r.limit_s) for r in queue]
 
 
 def speaking_history(meeting: Meeting) -> list[tuple[int, int | None, float]]:

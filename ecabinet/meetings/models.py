@@ -65,10 +65,12 @@ class Meeting(CreatedAtMixin, Base):
     revision: Mapped[int] = mapped_column(default=1)
 
     body: Mapped[Unit] = relationship()
+    # Loaded when first used, not with every meeting: a room event of a 1000-member meeting
+    # must not load 1000 participants, users and roles to check one of them.
     participants: Mapped[list[MeetingParticipant]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="meeting", cascade="all, delete-orphan")
     invited_units: Mapped[list[MeetingUnit]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="meeting", cascade="all, delete-orphan")
     agenda: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position")
 

@@ -24,6 +24,7 @@ from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.live import attendance
 from ecabinet.meetings.models import Meeting, ParticipantRole
+from ecabinet.meetings.permissions import participant_role
 from ecabinet.voting import rules, writer
 from ecabinet.voting.errors import (
     AlreadyVoted,
@@ -146,9 +147,10 @@ def open_poll(meeting: Meeting, data: PollData, *, actor: User | None,
 
 
 def is_eligible(poll: Poll, meeting: Meeting, user: User) -> bool:
-    """Members taking part (chair or delegate) who are present; guests never vote."""
-    role = next((p.role for p in meeting.participants if p.user_id == user.id), None)
-    return role in VOTING_ROLES and user.id in attendance.present_ids(meeting)
+    """Members taking part (chair or delegate) who are present; guests never vote, nor does
+    a deputy taking part in someone's place (the body's regulation would have to allow it)."""
+    return (participant_role(meeting, user, stand_ins=False) in VOTING_ROLES
+            and attendance.is_present(meeting, user.id))
 
 
 def _check_open(poll: Poll) -> None:
