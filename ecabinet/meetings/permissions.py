@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from ecabinet.accounts.models import RoleKind
@@ -56,6 +57,24 @@ def participant_role(meeting: Meeting, user, *,
     """
     if not _signed_in(user):
         return None
+    if not has_request_context():
+        return _participant_role(meeting, user, stand_ins)
+    # One request (or socket event) asks this many times about the same person; the answer
+    # cannot change within it, and a new request asks again.
+    known = g.setdefault("ecabinet_participant_roles", {})
+    key = (meeting.id, user.id, stand_ins)
+    if key not in known:
+        known[key] = _participant_role(meeting, user, stand_ins)
+    return known[key]
+
+
+def forget_roles() -> None:
+    """Drop what this request learnt of people's roles, after it changed the participants."""
+    if has_request_context():
+        g.pop("ecabinet_participant_roles", None)
+
+
+def _participant_role(meeting: Meeting, user, stand_ins: bool) -> ParticipantRole | None:
     if "participants" in meeting.__dict__:
         role = next((p.role for p in meeting.participants if p.user_id == user.id), None)
     else:

@@ -26,7 +26,7 @@ from ecabinet.meetings.models import (
     MeetingUnit,
     ParticipantRole,
 )
-from ecabinet.meetings.permissions import can_view_meeting
+from ecabinet.meetings.permissions import can_view_meeting, forget_roles
 from ecabinet.meetings.states import EDITABLE
 
 
@@ -95,6 +95,7 @@ def _apply_attendance(meeting: Meeting, attendance: Attendance) -> None:
     current = {mu.unit_id: mu for mu in meeting.invited_units}
     meeting.invited_units = [current.get(uid) or MeetingUnit(unit_id=uid)
                              for uid in dict.fromkeys(attendance.unit_ids)]
+    forget_roles()
 
 
 def create_meeting(data: MeetingData, attendance: Attendance | dict[int, ParticipantRole], *,
