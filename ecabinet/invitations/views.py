@@ -19,10 +19,12 @@ from ecabinet.live.room_events import broadcast as broadcast_room
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.panels import register_panel
 from ecabinet.meetings.permissions import VISIBLE_TO_PARTICIPANTS, register_stand_in
+from ecabinet.notify import service as notify
 from ecabinet.notify.events import push_live
 
 bp = Blueprint("invitations", __name__)
 register_stand_in(service.stand_in_role)
+notify.register_stand_ins(lambda meeting: list(service.deputies_of(meeting).values()))
 
 
 def _back(meeting, anchor: str):

@@ -102,8 +102,23 @@ def _mails(recipients: list[Recipient], kind: str, params: dict, url: str,
 
 # --- recipients -------------------------------------------------------------------------------
 
+# Features that let someone take part in another's place (invitations: a deputy) name those
+# people here, so that they hear of changes as every participant does.
+_STAND_INS: list = []
+
+
+def register_stand_ins(people_of) -> None:
+    """Let `people_of(meeting)` add the users taking part in another's place."""
+    if people_of not in _STAND_INS:
+        _STAND_INS.append(people_of)
+
+
 def _participants(meeting: Meeting, *roles: ParticipantRole) -> list[Recipient]:
-    return [Recipient(p.user) for p in meeting.participants if not roles or p.role in roles]
+    """Participants with these roles; with none, everyone taking part, deputies included."""
+    found = [Recipient(p.user) for p in meeting.participants if not roles or p.role in roles]
+    for people_of in _STAND_INS if not roles else ():
+        found += [Recipient(user) for user in people_of(meeting)]
+    return found
 
 
 def _unit_clerks(meeting: Meeting) -> list[Recipient]:

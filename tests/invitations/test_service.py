@@ -219,3 +219,15 @@ def test_deputy_reads_the_meeting_documents(world):
     assert not can_view_document(document, clerk)
     _answer(world, Answer.DEPUTY, deputy_id=clerk.id)
     assert can_view_document(document, clerk)
+
+
+def test_deputy_hears_of_changes_to_the_meeting(world):
+    from ecabinet.notify import service as notify
+
+    clerk = world.users["clerk"]
+    _answer(world, Answer.DEPUTY, deputy_id=clerk.id)
+    notes = notify.meeting_changed(world.meeting, "Tài liệu mới", actor=None)
+    assert clerk.id in {n.user_id for n in notes}
+    _answer(world, Answer.ATTEND)
+    notes = notify.meeting_cancelled(world.meeting, actor=None)
+    assert clerk.id not in {n.user_id for n in notes}
