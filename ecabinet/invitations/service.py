@@ -30,6 +30,7 @@ from ecabinet.invitations.models import Answer, InvitationAnswer
 from ecabinet.invitations.permissions import ANSWERING_ROLES
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting, MeetingStatus, ParticipantRole
+from ecabinet.meetings.permissions import forget_roles
 from ecabinet.notify import service as notify
 
 REMIND_INTERVAL = timedelta(hours=1)
@@ -161,6 +162,7 @@ def answer_invitation(meeting: Meeting, person: User, data: AnswerData, *,
                  details={"user": person.id, "answer": data.answer.value, "reason": row.reason,
                           "deputy": row.deputy_id, "previous": previous})
     db.session.commit()
+    forget_roles()  # who stands in for whom has changed
     return row
 
 

@@ -231,3 +231,11 @@ def test_deputy_hears_of_changes_to_the_meeting(world):
     _answer(world, Answer.ATTEND)
     notes = notify.meeting_cancelled(world.meeting, actor=None)
     assert clerk.id not in {n.user_id for n in notes}
+
+
+def test_deputy_role_is_not_remembered_across_an_answer(app, world):
+    clerk = world.users["clerk"]
+    with app.test_request_context():
+        assert participant_role(world.meeting, clerk) is None
+        _answer(world, Answer.DEPUTY, deputy_id=clerk.id)
+        assert participant_role(world.meeting, clerk) == ParticipantRole.DELEGATE
