@@ -25,6 +25,11 @@ def room_name(meeting_id: int) -> str:
     return f"room:{meeting_id}"
 
 
+def runners_name(meeting_id: int) -> str:
+    """Those who run the room (chair, secretariat): what only the console shows."""
+    return f"room:{meeting_id}:run"
+
+
 def broadcast(meeting) -> None:
     """Everyone in the room gets the new state (after the service committed it)."""
     socketio.emit("room", room_snapshot(meeting), to=room_name(meeting.id), namespace=NAMESPACE)
@@ -35,6 +40,8 @@ def room_join(data):
     """Join the room and get its whole state: also what a reconnecting client sends first."""
     meeting = load_meeting(data, can_enter_room)
     join_room(room_name(meeting.id))
+    if can_run_room(meeting, current_user):
+        join_room(runners_name(meeting.id))
     if voting.close_overdue(meeting=meeting):  # a timed poll whose closer did not run
         broadcast(meeting)
     return personal_snapshot(meeting, current_user)

@@ -23,7 +23,7 @@ def _iso(moment) -> str | None:
 def _poll(poll, meeting: Meeting) -> dict:
     data = {"id": poll.id, "question": poll.question, "choices": voting.poll_choices(poll),
             "kind": poll.kind.value, "max_choices": poll.max_choices,
-            "status": poll.status.value, "voted": len(voting.voted_ids(poll)),
+            "status": poll.status.value, "voted": voting.voted_count(poll),
             "eligible": poll.present_at_open, "item_id": poll.agenda_item_id,
             "allow_change": poll.allow_change,
             "closes_at": _iso(poll.closes_at) if poll.status == PollStatus.OPEN else None}
@@ -76,4 +76,6 @@ def personal_snapshot(meeting: Meeting, user) -> dict:
         "present": user.id in snapshot["present_ids"],
         "voted": bool(poll and user.id in voting.voted_ids(voting.get_poll(poll["id"]))),
     }
+    if snapshot["me"]["can_run"] and poll and poll["status"] == PollStatus.OPEN.value:
+        snapshot["waiting"] = voting.waiting_voters(voting.get_poll(poll["id"]), meeting)
     return snapshot

@@ -16,7 +16,7 @@ from ecabinet.live.coalesce import broadcast_soon
 from ecabinet.live.handlers import live_event
 from ecabinet.live.loading import BadRequest, load_meeting, require_int
 from ecabinet.live.permissions import can_enter_room, can_run_votes
-from ecabinet.live.room_events import broadcast
+from ecabinet.live.room_events import NAMESPACE, broadcast, room_name, runners_name
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.permissions import can_view_meeting
 from ecabinet.voting import service as voting
@@ -95,9 +95,23 @@ def cast_ballot(data):
     receipt = voting.cast_ballot(poll, meeting, current_user, tuple(choices),
                                  data.get("token"))
     if not receipt.repeated:
-        broadcast_soon(meeting.id, broadcast)  # the acknowledgement goes first
+        broadcast_soon(meeting.id, broadcast_progress)  # the acknowledgement goes first
     return {"ok": True, "poll_id": poll.id, "receipt": receipt.receipt,
             "choices": list(receipt.choices), "repeated": receipt.repeated}
+
+
+def broadcast_progress(meeting) -> None:
+    """While ballots pour in, tell the room only the count (a thousand screens need no full
+    room for it), and those who run it who is still to vote."""
+    polls = voting.polls_of(meeting)
+    if not polls:
+        return
+    poll = polls[0]
+    progress = {"meeting_id": meeting.id, "poll_id": poll.id, "voted": voting.voted_count(poll),
+                "eligible": poll.present_at_open, "status": poll.status.value}
+    socketio.emit("poll_progress", progress, to=room_name(meeting.id), namespace=NAMESPACE)
+    socketio.emit("poll_waiting", {**progress, "waiting": voting.waiting_voters(poll, meeting)},
+                  to=runners_name(meeting.id), namespace=NAMESPACE)
 
 
 @live_event("close_poll")

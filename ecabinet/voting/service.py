@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
+from ecabinet.core.collation import sort_key
 from ecabinet.core.errors import NotFound
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
@@ -216,6 +217,31 @@ def _previous(poll: Poll, voter: User):
 def _receipt_again(poll: Poll, previous, token: str) -> Receipt:
     choices = tuple(json.loads(previous.choices)) if poll.kind == PollKind.NAMED else ()
     return Receipt(poll.id, make_receipt(poll, token), choices, repeated=True)
+
+
+def waiting_voters(poll: Poll, meeting: Meeting) -> list[str]:
+    """Names of the eligible who have not voted yet, for the chair's console (never what
+    anyone chose); one query however large the meeting."""
+    from ecabinet.live.models import Attendance, Presence
+    from ecabinet.meetings.models import MeetingParticipant
+
+    model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
+    voted = select(model.voter_id).where(model.poll_id == poll.id)
+    names = db.session.execute(
+        select(User.full_name)
+        .join(MeetingParticipant, MeetingParticipant.user_id == User.id)
+        .join(Attendance, (Attendance.user_id == User.id)
+              & (Attendance.meeting_id == MeetingParticipant.meeting_id))
+        .where(MeetingParticipant.meeting_id == meeting.id,
+               MeetingParticipant.role.in_(VOTING_ROLES),
+               Attendance.presence == Presence.PRESENT, User.id.not_in(voted))).scalars()
+    return sorted(names, key=sort_key)
+
+
+def voted_count(poll: Poll) -> int:
+    model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
+    return db.session.execute(select(func.count()).select_from(model)
+                              .where(model.poll_id == poll.id)).scalar_one()
 
 
 def voted_ids(poll: Poll) -> set[int]:

@@ -70,4 +70,8 @@ function join() {
 socket.on("connect", join);
 if (socket.connected) join();
 socket.on("room", (state) => { if (state.meeting_id === meetingId) render(state); });
+socket.on("poll_progress", (progress) => {
+  if (progress.meeting_id !== meetingId) return;
+  bound("progress").textContent = `${L.lVoted}: ${progress.voted}/${progress.eligible}`;
+});
 setInterval(tick, 1000);

@@ -201,6 +201,8 @@ function render(next) {
   app.querySelector('[data-action="end"]').hidden = !state.started;
   renderSpeakers(state, me);
   renderPoll(state.poll, me);
+  if (next.waiting) showWaiting({ status: "open", waiting: next.waiting });
+  else if (!state.poll || state.poll.status !== "open") showWaiting({ status: "closed", waiting: [] });
   tickClocks();
   bound("open-poll").hidden = !(me && me.can_vote_admin && state.started
                                 && !(state.poll && state.poll.status === "open"));
@@ -282,6 +284,21 @@ async function join() {
 socket.on("connect", join);
 if (socket.connected) join();
 socket.on("room", (snapshot) => { if (snapshot.meeting_id === meetingId) render(snapshot); });
+// While ballots pour in the server sends only the count (and, to the console, who is still to
+// vote): the ballot form on screen is never rebuilt by it.
+socket.on("poll_progress", (progress) => {
+  if (progress.meeting_id !== meetingId || !state || !state.poll) return;
+  if (state.poll.id !== progress.poll_id) return;
+  state.poll.voted = progress.voted;
+  const shown = app.querySelector("[data-progress]");
+  if (shown) shown.textContent = `${L.lVoted}: ${progress.voted}/${progress.eligible}`;
+});
+function showWaiting(progress) {
+  const box = bound("waiting");
+  box.hidden = progress.status !== "open" || !progress.waiting.length;
+  box.querySelector("[data-waiting-names]").textContent = progress.waiting.join(", ");
+}
+socket.on("poll_waiting", (progress) => { if (progress.meeting_id === meetingId) showWaiting(progress); });
 
 app.addEventListener("click", async (event) => {
   const button = event.target.closest("button[data-action]");

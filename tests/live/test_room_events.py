@@ -44,7 +44,14 @@ def test_chair_runs_a_vote_that_a_member_casts_once(app, world):
     first = member.call("cast_ballot", ballot)
     again = member.call("cast_ballot", {**ballot, "choices": [1]})
     assert first["receipt"] == again["receipt"] and again["repeated"] is True
-    assert _rooms(member.received())[-1]["poll"]["voted"] == 1
+    progress = [m["args"][0] for m in member.received() if m["name"] == "poll_progress"]
+    assert progress[-1]["voted"] == 1 and progress[-1]["poll_id"] == poll_id
+    # Only the console hears who is still to vote: names, never choices.
+    waiting = [m["args"][0] for m in chair.received() if m["name"] == "poll_waiting"]
+    assert waiting[-1]["waiting"] == [world.users["chair"].full_name]
+    assert not any(m["name"] == "poll_waiting" for m in member.received())
+    assert chair.call("room_join", {"meeting_id": meeting_id})["waiting"] == [
+        world.users["chair"].full_name]
     closed = chair.call("close_poll", {"meeting_id": meeting_id, "poll_id": poll_id})
     assert closed["counts"] == [1, 0, 0]
     late = _client(app, "chair").call("cast_ballot", {**ballot, "token": "chair-token-0001"})
@@ -103,10 +110,12 @@ def test_ballots_arriving_together_are_broadcast_once(app, world):
     for person, token in ((chair, "chair-token-0001"), (member, "member-token-0001")):
         ack = person.call("cast_ballot", {"poll_id": poll_id, "choices": [0], "token": token})
         assert ack["ok"]  # acknowledged at once, before any broadcast
-    assert _rooms(member.received()) == []
+    assert member.received() == []
     time.sleep(0.8)
-    states = _rooms(member.received())
-    assert len(states) == 1 and states[0]["poll"]["voted"] == 2
+    pushed = member.received()
+    progress = [m["args"][0] for m in pushed if m["name"] == "poll_progress"]
+    assert len(progress) == 1 and progress[0]["voted"] == 2  # one count, not one per ballot
+    assert _rooms(pushed) == []  # and no whole room while ballots pour in
 
 
 def test_custom_choices_several_ticks_and_a_changed_ballot(app, world):
