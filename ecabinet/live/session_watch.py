@@ -37,7 +37,9 @@ def close_ended_sockets() -> int:
     sockets = {}
     for sid, eio_sid in list(server.manager.get_participants(NAMESPACE, None)):
         environ = server.environ.get(eio_sid) or {}
-        sockets[sid] = environ.get(SESSION_KEY, "")
+        if SESSION_KEY not in environ:  # still in on_connect, which notes it before returning
+            continue
+        sockets[sid] = environ[SESSION_KEY]
     if not sockets:
         return 0
     alive = sessions.live_digests({d for d in sockets.values() if d})

@@ -67,6 +67,22 @@ def test_sweep_leaves_live_sessions_alone(app, world):
     assert close_ended_sockets() == 0
 
 
+def test_sweep_leaves_a_socket_still_connecting_alone(app, world):
+    """python-socketio lists a socket before its on_connect returns; under gevent on_connect
+    yields on database I/O (PostgreSQL), and a sweep in between must not take the socket's
+    unknown session for an ended one."""
+    from ecabinet.live.session_watch import SESSION_KEY
+
+    laptop, laptop_live = _device(app)
+    environ = socketio.server.environ[laptop_live.sio.eio_sid]
+    digest = environ.pop(SESSION_KEY)
+    assert close_ended_sockets() == 0
+    assert laptop_live.connected
+    environ[SESSION_KEY] = digest  # on_connect has returned: the sweep judges it again
+    laptop.post("/logout", data={"csrf_token": csrf_token(laptop)})
+    assert close_ended_sockets() == 1
+
+
 def test_the_watch_closes_a_logged_out_socket_within_five_seconds(app, world):
     app.config["LIVE_SESSION_CHECK_S"] = 0.2
     laptop, laptop_live = _device(app)
