@@ -46,17 +46,24 @@ class Voter:
                     raise RuntimeError(f"sign-in of {self.username}: HTTP {response.status}")
             self.cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
 
+    def _saw_count(self, poll_id: int, voted: int) -> None:
+        seen = self.voted_seen.get(poll_id)
+        if seen is None or voted > seen[0]:
+            self.voted_seen[poll_id] = (voted, time.monotonic())
+
     def _on_room(self, data) -> None:
         self.snapshot = data
         poll = (data or {}).get("poll") or {}
         if not poll:
             return
-        now = time.monotonic()
-        seen = self.voted_seen.get(poll["id"])
-        if seen is None or poll["voted"] > seen[0]:
-            self.voted_seen[poll["id"]] = (poll["voted"], now)
+        self._saw_count(poll["id"], poll["voted"])
         if poll["status"] == "closed" and "result" in poll:
-            self.result_at.setdefault(poll["id"], now)
+            self.result_at.setdefault(poll["id"], time.monotonic())
+
+    def _on_progress(self, data) -> None:
+        """While ballots pour in the room gets only the count (`poll_progress`)."""
+        if isinstance(data, dict) and "poll_id" in data:
+            self._saw_count(data["poll_id"], data["voted"])
 
     def _on_progress(self, data) -> None:
         """The count pushed while ballots arrive (the room itself is not resent for it)."""
@@ -71,6 +78,7 @@ class Voter:
 
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("room", self._on_room, namespace=NAMESPACE)
+        self.sio.on("poll_progress", self._on_progress, namespace=NAMESPACE)
         self.sio.on("poll_progress", self._on_progress, namespace=NAMESPACE)
         headers = {"Cookie": self.cookie} if self.cookie else {}
         await self.sio.connect(self.url, namespaces=[NAMESPACE], transports=["websocket"],
