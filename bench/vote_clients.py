@@ -65,20 +65,12 @@ class Voter:
         if isinstance(data, dict) and "poll_id" in data:
             self._saw_count(data["poll_id"], data["voted"])
 
-    def _on_progress(self, data) -> None:
-        """The count pushed while ballots arrive (the room itself is not resent for it)."""
-        now = time.monotonic()
-        seen = self.voted_seen.get(data["poll_id"])
-        if seen is None or data["voted"] > seen[0]:
-            self.voted_seen[data["poll_id"]] = (data["voted"], now)
-
     async def connect(self, meeting_id: int | None, timeout: float = 60) -> dict:
         """Open the websocket and join the meeting's room (its full state comes back)."""
         import socketio
 
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("room", self._on_room, namespace=NAMESPACE)
-        self.sio.on("poll_progress", self._on_progress, namespace=NAMESPACE)
         self.sio.on("poll_progress", self._on_progress, namespace=NAMESPACE)
         headers = {"Cookie": self.cookie} if self.cookie else {}
         await self.sio.connect(self.url, namespaces=[NAMESPACE], transports=["websocket"],
