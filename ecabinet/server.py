@@ -61,6 +61,9 @@ def _available_mode() -> str:
     return ASYNC_MODE if monkey.is_module_patched("socket") else "threading"
 
 
+LISTEN_BACKLOG = 2048
+
+
 def raise_open_file_limit() -> int:
     """Lift the soft limit on open files to the hard one: each live client holds a socket,
     and the usual soft limit of 1024 would refuse the thousandth delegate's tablet."""
@@ -81,4 +84,10 @@ def run(app, host: str, port: int) -> None:
 
     raise_open_file_limit()
     start_session_watch(app)
-    socketio.run(app, host=host, port=port, log_output=True, allow_unsafe_werkzeug=False)
+    options = {}
+    if socketio.server.eio.async_mode == "gevent":
+        # A room of a thousand tablets connects within a second; the default backlog of 128
+        # makes the rest retry a second later (the kernel caps it at net.core.somaxconn).
+        options["backlog"] = LISTEN_BACKLOG
+    socketio.run(app, host=host, port=port, log_output=True, allow_unsafe_werkzeug=False,
+                 **options)
