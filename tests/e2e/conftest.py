@@ -252,3 +252,19 @@ def sign_in(page, base_url: str, username: str) -> None:
         page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(base_url + "/")
     wait_ready(page)
+
+
+DEMO_MEETING = "Phiên họp thường kỳ tháng 12 năm 2026"
+"""The demo's published regular meeting, which the room, follow and invitation tests use."""
+
+
+def open_meeting(browser, base_url: str, username: str, width: int, height: int = 844):
+    """A new browser context signed in as `username`, on the demo meeting's page:
+    (context, page, watcher)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    watcher = PageWatcher(page)
+    sign_in(page, base_url, username)
+    with page.expect_navigation():
+        page.get_by_text(DEMO_MEETING).first.click()
+    return context, page, watcher

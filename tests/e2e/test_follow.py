@@ -6,22 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PageWatcher, sign_in
+from tests.e2e.conftest import open_meeting
 
 pytestmark = pytest.mark.e2e
-
-TITLE = "Phiên họp thường kỳ tháng 12 năm 2026"
-
-
-def _meeting_page(browser, base, username, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    page = context.new_page()
-    watcher = PageWatcher(page)
-    sign_in(page, base, username)
-    with page.expect_navigation():
-        page.get_by_text(TITLE).first.click()
-    return context, page, watcher
-
 
 def _open_first_document(page) -> str:
     link = page.locator("a[href^='/documents/']:not([href$='/file'])").first
@@ -33,7 +20,7 @@ def _open_first_document(page) -> str:
 
 def test_a_follower_jumps_to_the_page_the_chair_presents(live_server, browser, tmp_path):
     base = live_server.url
-    chair_ctx, chair, chair_watch = _meeting_page(browser, base, "chutich", 1280, 800)
+    chair_ctx, chair, chair_watch = open_meeting(browser, base, "chutich", 1280, 800)
     with chair.expect_navigation():
         chair.get_by_role("link", name="Vào phòng họp").click()
     chair.wait_for_selector("html[data-room-ready]")
@@ -42,7 +29,7 @@ def test_a_follower_jumps_to_the_page_the_chair_presents(live_server, browser, t
     chair.go_back()
     document_url = _open_first_document(chair)
 
-    member_ctx, member, member_watch = _meeting_page(browser, base, "daibieu01", 390, 844)
+    member_ctx, member, member_watch = open_meeting(browser, base, "daibieu01", 390, 844)
     assert _open_first_document(member) == document_url
     follow = member.get_by_role("button", name="Theo dõi chủ tọa")
     expect(follow).to_be_visible()

@@ -6,22 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PageWatcher, sign_in
+from tests.e2e.conftest import open_meeting
 
 pytestmark = pytest.mark.e2e
-
-TITLE = "Phiên họp thường kỳ tháng 12 năm 2026"
-
-
-def _meeting_page(browser, base, username, width):
-    context = browser.new_context(viewport={"width": width, "height": 844}, locale="vi-VN")
-    page = context.new_page()
-    watcher = PageWatcher(page)
-    sign_in(page, base, username)
-    with page.expect_navigation():
-        page.get_by_text(TITLE).first.click()
-    return context, page, watcher
-
 
 def _sideways(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -29,13 +16,13 @@ def _sideways(page) -> int:
 
 def test_delegate_sends_a_deputy_and_the_secretariat_sees_it(live_server, browser):
     base = live_server.url
-    desk_ctx, desk, desk_watch = _meeting_page(browser, base, "thuky", 1280)
+    desk_ctx, desk, desk_watch = open_meeting(browser, base, "thuky", 1280)
     answers = desk.locator("#invitations")
     expect(answers).to_have_attribute("data-watching", "")
     expect(answers.locator('[data-count="none"]')).not_to_have_text("0")
     before = int(answers.locator('[data-count="deputy"]').inner_text())
 
-    phone_ctx, phone, phone_watch = _meeting_page(browser, base, "daibieu01", 390)
+    phone_ctx, phone, phone_watch = open_meeting(browser, base, "daibieu01", 390)
     expect(phone.get_by_text("Trả lời giấy mời", exact=True)).to_be_visible()
     form = phone.locator("#invitation form")
     form.get_by_label("Cử người dự thay").check()
@@ -60,7 +47,7 @@ def test_delegate_sends_a_deputy_and_the_secretariat_sees_it(live_server, browse
     assert _sideways(desk) <= 0
     desk.screenshot(path=str(live_server.log.parent / "invitations-390.png"), full_page=True)
 
-    deputy_ctx, deputy, deputy_watch = _meeting_page(browser, base, "vanthu02", 390)
+    deputy_ctx, deputy, deputy_watch = open_meeting(browser, base, "vanthu02", 390)
     expect(deputy.locator("#invitation")).to_contain_text("thay đồng chí Phạm Quốc Bảo")
     expect(deputy.get_by_role("link", name="Vào phòng họp")).to_be_visible()
     assert _sideways(deputy) <= 0

@@ -8,20 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PageWatcher, sign_in
+from tests.e2e.conftest import PageWatcher, open_meeting, sign_in
 
 pytestmark = pytest.mark.e2e
 
-TITLE = "Phiên họp thường kỳ tháng 12 năm 2026"
-
 
 def _room(browser, base, username, width):
-    context = browser.new_context(viewport={"width": width, "height": 844}, locale="vi-VN")
-    page = context.new_page()
-    watcher = PageWatcher(page)
-    sign_in(page, base, username)
-    with page.expect_navigation():
-        page.get_by_text(TITLE).first.click()
+    context, page, watcher = open_meeting(browser, base, username, width)
     with page.expect_navigation():
         page.get_by_role("link", name="Vào phòng họp").click()
     page.wait_for_selector("html[data-room-ready]")
