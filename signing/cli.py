@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except SigningError as exc:
-        print(message(exc.code, args.lang, detail=exc.detail), file=sys.stderr)
+        print(message(exc.code, args.lang, detail=exc.detail, **exc.params), file=sys.stderr)
     except _InputError as exc:
         print(message(exc.code, args.lang, detail=exc.detail), file=sys.stderr)
     except KeyboardInterrupt:

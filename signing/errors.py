@@ -13,6 +13,7 @@ __all__ = [
     "FieldError",
     "FontError",
     "KeyFileError",
+    "LockedFieldError",
     "NotAPdfError",
     "RevocationError",
     "SigningError",
@@ -30,6 +31,11 @@ class SigningError(Exception):
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.code)
         self.detail = detail
+
+    @property
+    def params(self) -> dict[str, str]:
+        """Values the message for :attr:`code` names besides ``detail`` (see ``messages``)."""
+        return {}
 
 
 class NotAPdfError(SigningError):
@@ -72,6 +78,23 @@ class FieldError(SigningError):
     """The signature field is missing, already signed or cannot be created."""
 
     code = "field"
+
+
+class LockedFieldError(FieldError):
+    """An earlier signature locked the field: signing it would make that signature invalid."""
+
+    code = "field_locked"
+
+    def __init__(self, detail: str = "", *, field: str, locked_by: str) -> None:
+        super().__init__(detail)
+        self.field = field
+        """The field that this signature would fill or add."""
+        self.locked_by = locked_by
+        """The signed field whose lock forbids it."""
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {"field": self.field, "locked_by": self.locked_by}
 
 
 class TimestampError(SigningError):

@@ -33,6 +33,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot use the token or HSM: {detail}",
     ),
     "field": ("Trường chữ ký không dùng được: {detail}", "Signature field problem: {detail}"),
+    "field_locked": (
+        "Không ký được vào trường «{field}»: chữ ký ở trường «{locked_by}» đã khóa trường này; "
+        "ký tiếp sẽ làm chữ ký đó mất hiệu lực",
+        "Refused to sign the field '{field}': the signature in '{locked_by}' locked it, and "
+        "signing would make that signature invalid",
+    ),
     "timestamp": (
         "Máy chủ cấp dấu thời gian không phản hồi đúng: {detail}",
         "The timestamp server failed: {detail}",

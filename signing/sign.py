@@ -35,6 +35,7 @@ from .errors import (
     TimestampError,
 )
 from .fields import FieldBox, FieldSlot
+from .locks import check_locks
 from .pdfio import open_pdf, to_asn1
 from .signers import Signer
 from .stamps import IssueStamp, SealStamp, SignerStamp, Stamp, stamp_style
@@ -103,6 +104,8 @@ def _prepare_fields(writer: IncrementalPdfFileWriter, request: SignRequest):
     }
     if request.field in existing and existing[request.field] is not None:
         raise FieldError(f"the field {request.field!r} is already signed")
+    check_locks(writer.prev, request.field,
+                [s.name for s in request.prepare if s.name not in existing])
     target = None
     for slot in request.prepare:
         if slot.name == request.field:
@@ -166,6 +169,7 @@ def sign_pdf(pdf: bytes, request: SignRequest, signer: Signer) -> bytes:
 
     :raises NotAPdfError: the input is not a readable, unencrypted PDF.
     :raises CertificateExpiredError: the certificate is not valid at the signing time.
+    :raises LockedFieldError: an earlier signature locked the field (or a field to create).
     :raises FieldError: the field is already signed or cannot be created.
     :raises TimestampError: the timestamp server failed (B-T).
     :raises RevocationError: revocation data could not be fetched (B-LT).
