@@ -1,11 +1,23 @@
 """Keep files by the SHA-256 of their content, encrypted at rest, under the instance folder.
 
 The same document uploaded twice (or to two meetings) is stored once, and a file's name says
-what it must contain, so a swapped or damaged file is caught when it is read. Each file is
-sealed with AES-256-GCM, the SHA-256 bound in as associated data: a file copied under another
-name fails to open. Writes go to a temporary file first and are renamed into place, so a crash
-never leaves half a file under a valid name. Readers' watermarked copies are cached the same way
-under ``cache/``, so a server's disk never holds a readable copy of a confidential document.
+what it must contain, so a swapped or damaged file is caught when it is read. Writes go to a
+temporary file first and are renamed into place, so a crash never leaves half a file under a
+valid name. Readers' watermarked copies and packets are cached the same way under ``cache/``,
+so a server's disk never holds a readable copy of a confidential document; the cache is kept
+under ``READER_CACHE_MAX_BYTES``, the least recently used entries going first.
+
+Format 2 (written now) seals the file in 64 KiB segments so that a range costs what it reads:
+a 64 KiB request opens one or two segments, not a 47 MB scan. Layout::
+
+    magic "\\x00ECSEG2\\n" | segment size (u32) | plaintext length (u64)
+    then per segment: nonce (12 random bytes) | AES-256-GCM ciphertext | tag (16)
+
+Each segment's associated data is ``"ecabinet/seg/2" | name | length | index (u64) | final
+(u8)``: a segment moved to another place, another file or another length fails its tag, and a
+file cut after a segment fails too, because the segment that is last on disk was not sealed as
+the final one. Format 1 (one AES-GCM seal over the whole file, the name as associated data)
+still reads; a stored file in it is rewritten in format 2 the first time it is opened.
 """
 
 from __future__ import annotations
@@ -13,10 +25,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
 import os
 import re
 import secrets
+import struct
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -24,18 +39,33 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
 __all__ = [
+    "CACHE_MAX_BYTES",
+    "SEGMENT_BYTES",
+    "SegmentError",
     "StorageError",
+    "StoredFile",
     "cache_key",
     "has_file",
     "load_key",
+    "open_cached",
+    "open_file",
     "read_cached",
     "read_file",
     "store_file",
     "write_cached",
 ]
 
+SEGMENT_BYTES = 64 * 1024
+"""Plaintext bytes per sealed segment (format 2); a PDF.js range is 64 KiB too."""
+CACHE_MAX_BYTES = 2 * 1024 ** 3
+"""Default of READER_CACHE_MAX_BYTES: the cache's size on disk before old entries go."""
+
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _NONCE_BYTES = 12
+_TAG_BYTES = 16
+_MAGIC = b"\x00ECSEG2\n"
+_HEADER = struct.Struct(">8sIQ")
+_AAD_PREFIX = b"ecabinet/seg/2"
 _EXTENSION_KEY = "ecabinet.storage_key"
 
 
@@ -43,6 +73,12 @@ class StorageError(Exception):
     """A stored file is missing, damaged or sealed under another key; ``code`` is stable."""
 
     code = "storage_error"
+
+
+class SegmentError(StorageError):
+    """A segment of a format-2 file fails its seal: damaged, moved, swapped or cut off."""
+
+    code = "storage_segment"
 
 
 def load_key(folder: Path, configured: str | None = None) -> bytes:
@@ -89,12 +125,9 @@ def _path(area: str, name: str) -> Path:
     return Path(current_app.instance_path) / area / name[:2] / name[2:]
 
 
-def _seal(data: bytes, name: str) -> bytes:
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    return nonce + AESGCM(_key()).encrypt(nonce, data, name.encode("ascii"))
+# ---- format 1: one seal over the whole file (read only) ----------------------------------
 
-
-def _open(sealed: bytes, name: str) -> bytes:
+def _open_whole(sealed: bytes, name: str) -> bytes:
     try:
         return AESGCM(_key()).decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:],
                                       name.encode("ascii"))
@@ -103,13 +136,135 @@ def _open(sealed: bytes, name: str) -> bytes:
                            ) from exc
 
 
-def _write_atomically(path: Path, payload: bytes) -> None:
+# ---- format 2: sealed segments -------------------------------------------------------------
+
+def _aad(name: str, length: int, index: int, final: bool) -> bytes:
+    return _AAD_PREFIX + name.encode("ascii") + struct.pack(">QQB", length, index, final)
+
+
+def _segments(data: bytes, name: str) -> Iterable[bytes]:
+    """Yield the header, then each sealed segment (an empty file is one empty final segment)."""
+    aead, length = AESGCM(_key()), len(data)
+    yield _HEADER.pack(_MAGIC, SEGMENT_BYTES, length)
+    count = max(1, -(-length // SEGMENT_BYTES))
+    view = memoryview(data)
+    for index in range(count):
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        chunk = view[index * SEGMENT_BYTES:(index + 1) * SEGMENT_BYTES]
+        yield nonce + aead.encrypt(nonce, chunk, _aad(name, length, index, index == count - 1))
+
+
+class StoredFile(io.RawIOBase):
+    """A format-2 file opened for reading: seekable, decrypting only the segments it reads.
+
+    Usable as a file object (pypdf reads one this way) and through :meth:`read_range`.
+    Close it when done (it holds the file open); ``with`` does.
+    """
+
+    def __init__(self, path: Path, name: str) -> None:
+        super().__init__()
+        self._name = name
+        try:
+            self._handle = open(path, "rb")  # noqa: SIM115 - closed by close()
+        except FileNotFoundError as exc:
+            raise StorageError(f"stored file {name[:12]}… is missing") from exc
+        header = self._handle.read(_HEADER.size)
+        try:
+            magic, self._segment, self.size = _HEADER.unpack(header)
+        except struct.error:
+            magic = b""
+        if magic != _MAGIC or not 0 < self._segment <= 1 << 24:
+            self._handle.close()
+            raise StorageError(f"stored file {name[:12]}… is not in the segmented format")
+        self._count = max(1, -(-self.size // self._segment))
+        on_disk = _HEADER.size + self._count * (self._segment + _NONCE_BYTES + _TAG_BYTES) - (
+            self._count * self._segment - self.size)
+        actual = os.fstat(self._handle.fileno()).st_size
+        if actual != on_disk:  # cut off, or grown: name the segment that cannot be whole
+            self._handle.close()
+            raise SegmentError(f"stored file {name[:12]}… is {actual} bytes, not {on_disk}: "
+                               f"segment {self._last_whole(actual)} is cut off or extra data "
+                               "follows")
+        self._aead = AESGCM(_key())
+        self._pos = 0
+
+    def _last_whole(self, actual: int) -> int:
+        return max(0, (actual - _HEADER.size) // (self._segment + _NONCE_BYTES + _TAG_BYTES))
+
+    def segment(self, index: int) -> bytes:
+        """Decrypt segment ``index``.
+
+        :raises SegmentError: naming the segment when its seal fails.
+        """
+        if not 0 <= index < self._count:
+            raise SegmentError(f"stored file {self._name[:12]}… has no segment {index}")
+        sealed_size = self._segment + _NONCE_BYTES + _TAG_BYTES
+        self._handle.seek(_HEADER.size + index * sealed_size)
+        sealed = self._handle.read(sealed_size)
+        final = index == self._count - 1
+        try:
+            return self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:],
+                                      _aad(self._name, self.size, index, final))
+        except (InvalidTag, ValueError) as exc:
+            raise SegmentError(
+                f"stored file {self._name[:12]}…: segment {index} of {self._count} is damaged, "
+                "out of place or sealed under another key") from exc
+
+    def read_range(self, start: int, end: int) -> bytes:
+        """Plaintext bytes ``start`` to ``end`` (exclusive), clipped to the file."""
+        start, end = max(0, start), min(end, self.size)
+        if start >= end:
+            return b""
+        first, last = start // self._segment, (end - 1) // self._segment
+        data = b"".join(self.segment(i) for i in range(first, last + 1))
+        offset = first * self._segment
+        return data[start - offset:end - offset]
+
+    # io.RawIOBase
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        data = self.read_range(self._pos, self._pos + len(buffer))
+        buffer[:len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def readall(self) -> bytes:
+        data = self.read_range(self._pos, self.size)
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        if not self.closed:
+            self._handle.close()
+        super().close()
+
+
+def _is_segmented(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(_MAGIC)) == _MAGIC
+
+
+def _write_atomically(path: Path, parts: Iterable[bytes]) -> None:
     """Write to a private temporary file beside the target, flush it, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # created with mode 600
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -118,17 +273,43 @@ def _write_atomically(path: Path, payload: bytes) -> None:
         raise
 
 
+# ---- stored files --------------------------------------------------------------------------
+
 def store_file(data: bytes) -> str:
     """Store ``data`` once and return its SHA-256 (hex), the name to read it back by."""
     sha = hashlib.sha256(data).hexdigest()
     path = _path("files", sha)
     if not path.exists():
-        _write_atomically(path, _seal(data, sha))
+        _write_atomically(path, _segments(data, sha))
     return sha
 
 
 def has_file(sha: str) -> bool:
     return _path("files", sha).exists()
+
+
+def open_file(sha: str) -> StoredFile:
+    """Open a stored file for range reads; a format-1 file is first rewritten in format 2.
+
+    :raises StorageError: when the file is missing or damaged (a :class:`SegmentError` names
+        the segment, once it is read).
+    """
+    path = _path("files", sha)
+    try:
+        segmented = _is_segmented(path)
+    except FileNotFoundError as exc:
+        raise StorageError(f"stored file {sha[:12]}… is missing") from exc
+    if not segmented:
+        data = _read_whole(path, sha)
+        _write_atomically(path, _segments(data, sha))
+    return StoredFile(path, sha)
+
+
+def _read_whole(path: Path, sha: str) -> bytes:
+    data = _open_whole(path.read_bytes(), sha)
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise StorageError(f"stored file {sha[:12]}… does not match its hash")
+    return data
 
 
 def read_file(sha: str) -> bytes:
@@ -138,31 +319,93 @@ def read_file(sha: str) -> bytes:
     """
     path = _path("files", sha)
     try:
-        sealed = path.read_bytes()
+        segmented = _is_segmented(path)
     except FileNotFoundError as exc:
         raise StorageError(f"stored file {sha[:12]}… is missing") from exc
-    data = _open(sealed, sha)
+    if not segmented:
+        return _read_whole(path, sha)
+    with StoredFile(path, sha) as stored:
+        data = stored.read_range(0, stored.size)
     if hashlib.sha256(data).hexdigest() != sha:
         raise StorageError(f"stored file {sha[:12]}… does not match its hash")
     return data
 
+
+# ---- the cache of derivatives (reader copies, packets) -------------------------------------
 
 def cache_key(*parts: object) -> str:
     """Name a cached derivative by what it was made from (e.g. a version's hash and a reader)."""
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
 
 
-def read_cached(key: str) -> bytes | None:
-    """Return a cached derivative, or None when it was never made (or cannot be opened)."""
+def open_cached(key: str) -> StoredFile | None:
+    """Open a cached derivative and mark it used, or None when it is not there (or unreadable).
+
+    An entry made under an older key or format is None too: it is rebuilt and overwritten.
+    """
+    path = _path("cache", key)
     try:
-        sealed = _path("cache", key).read_bytes()
-    except FileNotFoundError:
+        opened = StoredFile(path, key)
+    except StorageError:
         return None
     try:
-        return _open(sealed, key)
-    except StorageError:
-        return None  # made under an older key: it is rebuilt and overwritten
+        os.utime(path)  # recency for the eviction; atime is often not kept (noatime)
+        opened.segment(0)  # refuses an entry sealed under another key before a byte is served
+    except (OSError, StorageError):
+        opened.close()
+        return None
+    return opened
+
+
+def read_cached(key: str) -> bytes | None:
+    """Return a cached derivative whole, or None when it was never made (or cannot be opened)."""
+    opened = open_cached(key)
+    if opened is None:
+        return None
+    with opened:
+        try:
+            return opened.read_range(0, opened.size)
+        except StorageError:
+            return None
 
 
 def write_cached(key: str, data: bytes) -> None:
-    _write_atomically(_path("cache", key), _seal(data, key))
+    """Cache a derivative, then trim the cache to its limit (the new entry stays)."""
+    path = _path("cache", key)
+    _write_atomically(path, _segments(data, key))
+    trim_cache(keep=path)
+
+
+def cache_limit() -> int:
+    return int(current_app.config.get("READER_CACHE_MAX_BYTES") or CACHE_MAX_BYTES)
+
+
+def trim_cache(*, keep: Path | None = None, limit: int | None = None) -> list[str]:
+    """Delete least recently used cache entries until the cache fits ``limit``; return them.
+
+    Recency is the file's mtime, which :func:`open_cached` refreshes on every use. An entry
+    being served stays readable: its open handle outlives the unlink.
+    """
+    limit = cache_limit() if limit is None else limit
+    root = Path(current_app.instance_path) / "cache"
+    entries = []
+    for folder in root.glob("[0-9a-f][0-9a-f]"):
+        for path in folder.iterdir():
+            if path.name.startswith(".tmp-"):
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # another process evicted it meanwhile
+                continue
+            entries.append((stat.st_mtime_ns, stat.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    evicted = []
+    for _, size, path in sorted(entries, key=lambda e: (e[0], str(e[2]))):
+        if total <= limit:
+            break
+        if path == keep:
+            continue
+        path.unlink(missing_ok=True)
+        total -= size
+        evicted.append(path.parent.name + path.name)
+    return evicted
