@@ -1,26 +1,132 @@
-"""A reader's own copy of a document: watermarked with their name, made once, cached encrypted."""
+"""A reader's own copy of a document: the stored file with an update that stamps their name.
+
+The copy is not rewritten per reader: it is the version's stored file, shared by everyone,
+followed by a small incremental update (:mod:`ecabinet.documents.stamp_update`) made once per
+reader and kept in the encrypted cache. Serving a range of the copy decrypts only the
+segments under it, so the first page of a 47 MB scan is on screen before the rest is read.
+Should the stored file not take an update, the copy is rewritten whole, as before.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
+from pypdf.errors import PyPdfError
 
 from ecabinet.accounts.models import User
 from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import storage
-from ecabinet.documents.models import Document
-from ecabinet.documents.watermark import WatermarkStyle, stamp_text, watermark_pdf
+from ecabinet.documents.models import Document, DocumentVersion
+from ecabinet.documents.stamp_update import stamp_update
+from ecabinet.documents.watermark import (
+    WatermarkError,
+    WatermarkFontError,
+    WatermarkStyle,
+    stamp_text,
+    watermark_pdf,
+)
+
+log = logging.getLogger(__name__)
+
+_FORMAT = "reader-copy-2"
+"""Part of every cache key: copies made the old way (rewritten whole) are never mistaken."""
 
 
 @dataclass(frozen=True)
 class ReaderCopy:
-    """A reader's watermarked copy of one version; ``etag`` changes with version and reader."""
+    """A reader's watermarked copy of one version; ``etag`` changes with version and reader.
 
-    data: bytes = field(repr=False)
+    Its bytes are the stored file ``base`` (None when the copy was rewritten whole) followed
+    by the cached entry ``tail_key``; :meth:`open` reads them as one file.
+    """
+
     etag: str
     filename: str
+    base: str | None
+    base_size: int
+    tail_key: str
+    tail_size: int
+
+    @property
+    def size(self) -> int:
+        return self.base_size + self.tail_size
+
+    def open(self) -> io.BufferedReader:
+        """A seekable file of the copy's bytes; close it when done.
+
+        :raises storage.StorageError: when a part is gone (the tail evicted meanwhile: ask
+            :func:`reader_copy` again) or damaged.
+        """
+        parts: list[storage.StoredFile] = []
+        try:
+            if self.base is not None:
+                parts.append(storage.open_file(self.base))
+            tail = storage.open_cached(self.tail_key)
+            if tail is None:
+                raise storage.StorageError(f"reader copy {self.etag[:12]}… was evicted")
+            parts.append(tail)
+        except BaseException:
+            for part in parts:
+                part.close()
+            raise
+        return io.BufferedReader(_Joined(parts), buffer_size=storage.SEGMENT_BYTES)
+
+    @property
+    def data(self) -> bytes:
+        """The whole copy (tests, small files); serving reads ranges through :meth:`open`."""
+        with self.open() as handle:
+            return handle.read()
+
+
+class _Joined(io.RawIOBase):
+    """Several seekable files read as one, end to end."""
+
+    def __init__(self, parts: list[storage.StoredFile]) -> None:
+        super().__init__()
+        self._parts = parts
+        self._starts = []
+        start = 0
+        for part in parts:
+            self._starts.append(start)
+            start += part.size
+        self._size, self._pos = start, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        wanted, done = len(buffer), 0
+        for part, start in zip(self._parts, self._starts, strict=True):
+            if done == wanted:
+                break
+            if self._pos >= start + part.size:
+                continue
+            chunk = part.read_range(self._pos - start, self._pos - start + wanted - done)
+            buffer[done:done + len(chunk)] = chunk
+            done += len(chunk)
+            self._pos += len(chunk)
+        return done
+
+    def close(self) -> None:
+        if not self.closed:
+            for part in self._parts:
+                part.close()
+        super().close()
 
 
 def watermark_lines(user: User) -> list[str]:
@@ -34,15 +140,59 @@ def watermark_style() -> WatermarkStyle:
 
 
 def reader_copy(document: Document, user: User) -> ReaderCopy:
-    """The user's watermarked copy of the current version, made once and cached encrypted."""
+    """The user's watermarked copy of the current version, its update made once and cached."""
     version = document.current
-    key = storage.cache_key("reader-copy", version.sha256, user.id)
-    data = storage.read_cached(key)
-    if data is None:
-        data = watermark_pdf(storage.read_file(version.sha256), watermark_lines(user),
-                             style=watermark_style())
-        storage.write_cached(key, data)
-    return ReaderCopy(data=data, etag=key[:40], filename=pdf_name(version.filename))
+    key = storage.cache_key(_FORMAT, version.sha256, user.id)
+    copy = _cached_copy(version, key)
+    if copy is None:
+        _build(version, user, key)
+        copy = _cached_copy(version, key)
+        if copy is None:
+            raise storage.StorageError(f"reader copy {key[:12]}… could not be cached")
+    return copy
+
+
+def open_reader_copy(document: Document, user: User) -> tuple[ReaderCopy, io.BufferedReader]:
+    """The copy and an open file of it; a copy evicted between the two is made again."""
+    copy = reader_copy(document, user)
+    try:
+        return copy, copy.open()
+    except storage.StorageError:
+        copy = reader_copy(document, user)
+        return copy, copy.open()
+
+
+def _cached_copy(version: DocumentVersion, key: str) -> ReaderCopy | None:
+    tail = storage.open_cached(key)
+    if tail is None:
+        return None
+    with tail:
+        head = tail.read_range(0, 5)
+        tail_size = tail.size
+    whole = head == b"%PDF-"  # rewritten whole: the entry is the copy
+    return ReaderCopy(etag=key[:40], filename=pdf_name(version.filename),
+                      base=None if whole else version.sha256,
+                      base_size=0 if whole else version.size, tail_key=key,
+                      tail_size=tail_size)
+
+
+def _build(version: DocumentVersion, user: User, key: str) -> None:
+    """Make the reader's update; a stored file that cannot take one is rewritten whole.
+
+    :raises WatermarkFontError: when the configured font cannot be loaded.
+    """
+    lines, style = watermark_lines(user), watermark_style()
+    try:
+        with storage.open_file(version.sha256) as stored:
+            base = io.BufferedReader(stored, buffer_size=storage.SEGMENT_BYTES)
+            data = stamp_update(base, stored.size, lines, style=style)
+    except WatermarkFontError:
+        raise
+    except (WatermarkError, PyPdfError, KeyError, ValueError, TypeError) as error:
+        log.warning("version %s takes no stamp update (%s); rewriting it whole",
+                    version.id, error)
+        data = watermark_pdf(storage.read_file(version.sha256), lines, style=style)
+    storage.write_cached(key, data)
 
 
 def pdf_name(filename: str) -> str:

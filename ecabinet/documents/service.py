@@ -50,6 +50,7 @@ from ecabinet.documents.permissions import (
 )
 from ecabinet.documents.reader_copies import (  # noqa: F401 - re-exported for callers
     ReaderCopy,
+    open_reader_copy,
     reader_copy,
 )
 from ecabinet.extensions import db

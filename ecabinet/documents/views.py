@@ -8,7 +8,8 @@ changes after publishing are announced through ``notify.service.announce_change`
 
 from __future__ import annotations
 
-import io
+import unicodedata
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -17,13 +18,17 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    HTTPException,
+    RequestedRangeNotSatisfiable,
+    RequestEntityTooLarge,
+)
+from werkzeug.wsgi import FileWrapper
 
 from ecabinet.core.error_pages import render_error
 from ecabinet.core.errors import EcabinetError
@@ -39,6 +44,7 @@ from ecabinet.documents.permissions import (
     meeting_of,
 )
 from ecabinet.documents.service import UploadedFile
+from ecabinet.documents.storage import SEGMENT_BYTES
 from ecabinet.meetings.panels import register_panel
 from ecabinet.meetings.permissions import can_view_meeting
 from ecabinet.notify import service as notify
@@ -121,11 +127,32 @@ def _flash_report(report) -> None:
                 reason=str(refused.message)), "error")
 
 
-def _pdf_response(copy, *, attachment: bool):
-    response = send_file(io.BytesIO(copy.data), mimetype="application/pdf", conditional=True,
-                         etag=copy.etag, as_attachment=attachment, download_name=copy.filename,
-                         max_age=None)
-    return response  # Cache-Control: see _no_store
+def _pdf_response(copy, stream, *, attachment: bool):
+    """Serve the copy from an open file: a Range reads only its own bytes (206, or 416)."""
+    response = current_app.response_class(FileWrapper(stream, SEGMENT_BYTES),
+                                          mimetype="application/pdf", direct_passthrough=True)
+    response.call_on_close(stream.close)
+    response.content_length = copy.size
+    response.headers.set("Content-Disposition", "attachment" if attachment else "inline",
+                         **_download_names(copy.filename))
+    response.set_etag(copy.etag)
+    try:
+        return response.make_conditional(request, accept_ranges=True,
+                                         complete_length=copy.size)
+    except RequestedRangeNotSatisfiable:  # say the length, so the viewer can ask again
+        stream.close()
+        return current_app.response_class(
+            status=416, headers={"Content-Range": f"bytes */{copy.size}"})
+
+
+def _download_names(name: str) -> dict[str, str]:
+    """filename (ASCII) and filename* (UTF-8), as send_file writes them (RFC 6266)."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return {"filename": simple, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")}
+    return {"filename": name}
 
 
 @bp.after_request
@@ -260,4 +287,5 @@ def file(document_id: int):
     attachment = request.args.get("download") == "1"
     document = load_document(document_id, _downloads if attachment else None,
                              what="documents.file")
-    return _pdf_response(service.reader_copy(document, current_user), attachment=attachment)
+    copy, stream = service.open_reader_copy(document, current_user)
+    return _pdf_response(copy, stream, attachment=attachment)

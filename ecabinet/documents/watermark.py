@@ -45,6 +45,7 @@ __all__ = [
     "WatermarkFontError",
     "WatermarkStyle",
     "render_stamp",
+    "stamp_matrix",
     "stamp_text",
     "watermark_pdf",
 ]
@@ -230,26 +231,7 @@ class PageStamper:
         return name
 
     def _matrix(self, rotation: int, x0: float, y0: float, x1: float, y1: float) -> Matrix:
-        """Map the stamp to the page as *displayed*: centred, along the diagonal, any /Rotate."""
-        w, h = x1 - x0, y1 - y0
-        shown_w, shown_h = (h, w) if rotation in (90, 270) else (w, h)
-        stamp_w, stamp_h = self._size
-        scale = self._span * math.hypot(shown_w, shown_h) / stamp_w
-        scale = min(scale, 0.9 * min(shown_w, shown_h) / stamp_h)
-        angle = math.atan2(shown_h, shown_w)
-        cos, sin = math.cos(angle), math.sin(angle)
-        # display space (origin bottom-left of the page as shown) -> default user space
-        to_user = {
-            0: (1, 0, 0, 1, x0, y0),
-            90: (0, 1, -1, 0, x0 + w, y0),
-            180: (-1, 0, 0, -1, x0 + w, y0 + h),
-            270: (0, -1, 1, 0, x0, y0 + h),
-        }.get(rotation, (1, 0, 0, 1, x0, y0))
-        matrix: Matrix = (1, 0, 0, 1, -stamp_w / 2, -stamp_h / 2)
-        for step in ((scale, 0, 0, scale, 0, 0), (cos, sin, -sin, cos, 0, 0),
-                     (1, 0, 0, 1, shown_w / 2, shown_h / 2), to_user):
-            matrix = _concat(matrix, step)
-        return matrix
+        return stamp_matrix(self._size, self._span, rotation, (x0, y0, x1, y1))
 
     def _import_form(self, stamp_pdf: bytes) -> tuple[IndirectObject, tuple[float, float]]:
         """Turn the stamp PDF's only page into a Form XObject owned by the writer."""
@@ -298,6 +280,31 @@ def write_pdf(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def stamp_matrix(stamp_size: tuple[float, float], span: float, rotation: int,
+                 box: tuple[float, float, float, float]) -> Matrix:
+    """Map the stamp to the page as *displayed*: centred, along the diagonal, any /Rotate."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    shown_w, shown_h = (h, w) if rotation in (90, 270) else (w, h)
+    stamp_w, stamp_h = stamp_size
+    scale = span * math.hypot(shown_w, shown_h) / stamp_w
+    scale = min(scale, 0.9 * min(shown_w, shown_h) / stamp_h)
+    angle = math.atan2(shown_h, shown_w)
+    cos, sin = math.cos(angle), math.sin(angle)
+    # display space (origin bottom-left of the page as shown) -> default user space
+    to_user = {
+        0: (1, 0, 0, 1, x0, y0),
+        90: (0, 1, -1, 0, x0 + w, y0),
+        180: (-1, 0, 0, -1, x0 + w, y0 + h),
+        270: (0, -1, 1, 0, x0, y0 + h),
+    }.get(rotation, (1, 0, 0, 1, x0, y0))
+    matrix: Matrix = (1, 0, 0, 1, -stamp_w / 2, -stamp_h / 2)
+    for step in ((scale, 0, 0, scale, 0, 0), (cos, sin, -sin, cos, 0, 0),
+                 (1, 0, 0, 1, shown_w / 2, shown_h / 2), to_user):
+        matrix = _concat(matrix, step)
+    return matrix
 
 
 def _concat(first: Matrix, then: Matrix) -> Matrix:

@@ -32,6 +32,14 @@ def make_document(meeting, actor, *, pages: int = 1, title: str = "To trinh",
     return report.accepted[0].document
 
 
+def pypdf_text(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
 def squeezed(text: str) -> str:
     """Diagonal text comes out of pdftotext a glyph or two per line; compare without spaces."""
     return "".join(text.split())
@@ -48,7 +56,8 @@ def test_upload_stores_each_file_once_encrypted(world, app):
         actor=world.users["secretariat"])
     first, second = (a.document.current for a in report.accepted)
     assert first.sha256 == second.sha256 and first.page_count == 2
-    assert storage.read_file(first.sha256) == data
+    stored = storage.read_file(first.sha256)
+    assert pypdf_text(stored) == pypdf_text(data) and stored.startswith(b"%PDF")
     files = [p for p in (Path(app.instance_path) / "files").rglob("*") if p.is_file()]
     assert len(files) == 1 and b"%PDF" not in files[0].read_bytes()
     assert oct(files[0].stat().st_mode & 0o777) == "0o600"
@@ -204,6 +213,58 @@ def test_reader_copy_is_watermarked_cached_and_named(world, pdftotext, qpdf_chec
     qpdf_check(copy.data)
     assert service.reader_copy(document, member) == copy
     assert service.reader_copy(document, world.users["chair"]).etag != copy.etag
+
+
+def test_reader_copy_is_the_stored_file_and_a_small_update_per_reader(world, pdftotext,
+                                                                       qpdf_check):
+    """Each reader's stamp, and nobody else's, without a per-reader rewrite of the file."""
+    member, chair = world.users["member"], world.users["chair"]
+    document = make_document(world.meeting, world.users["secretariat"], pages=3)
+    stored = storage.read_file(document.current.sha256)
+    copies = {user.username: service.reader_copy(document, user) for user in (member, chair)}
+    for username, copy in copies.items():
+        data = copy.data
+        assert data.startswith(stored) and copy.size == len(data) == len(stored) + copy.tail_size
+        qpdf_check(data)
+        text = squeezed(pdftotext(data, "-raw"))
+        assert text.count(username) == 3  # one stamp on every page
+        other = ({"member", "chair"} - {username}).pop()
+        assert other not in text
+    assert _page_count(copies["member"].data) == 3
+
+
+def _page_count(data: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def test_reader_copy_evicted_is_made_again(world, app):
+    member = world.users["member"]
+    document = make_document(world.meeting, world.users["secretariat"])
+    copy = service.reader_copy(document, member)
+    storage.trim_cache(limit=0)
+    again, stream = service.open_reader_copy(document, member)
+    with stream:
+        assert stream.read() == again.data and again.etag == copy.etag
+
+
+def test_reader_copy_of_a_file_without_an_update_point_is_rewritten_whole(world, pdftotext):
+    """A stored file whose end hides its startxref (trailing bytes) still gets its stamp."""
+    from ecabinet.core.timeutil import utcnow
+    from ecabinet.documents.models import Document, DocumentVersion
+
+    data = make_text_pdf(1, "Odd") + b"%" + b"x" * 4000 + b"\n"
+    document = Document(meeting_id=world.meeting.id, title="Odd", position=1)
+    document.versions.append(DocumentVersion(
+        number=1, sha256=storage.store_file(data), size=len(data), page_count=1,
+        filename="odd.pdf", uploaded_at=utcnow()))
+    db.session.add(document)
+    db.session.commit()
+    copy = service.reader_copy(document, world.users["member"])
+    assert copy.base is None and "PhạmQuốcBảo" in squeezed(pdftotext(copy.data, "-raw"))
 
 
 def walk_document_id(world) -> int:

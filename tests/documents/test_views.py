@@ -294,3 +294,52 @@ def test_javascript_link_is_stripped_from_the_stored_copy(world, client, auth, p
     stored = storage.read_file(_documents()[0].current.sha256)
     assert b"JavaScript:" not in stored and b"/URI" not in stored
     assert "JavaScript" in text
+
+
+def _scan_like_pdf(pages: int, side: int = 300) -> bytes:
+    """Pages each holding an incompressible image, so the file spans many 64 KiB segments."""
+    import random
+
+    from tests.documents.conftest import assemble, stream
+
+    rng = random.Random(7)
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
+    kids = []
+    for n in range(pages):
+        page, content, image = 3 + 3 * n, 4 + 3 * n, 5 + 3 * n
+        kids.append(page)
+        objects[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+                         b"<< /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (image, content))
+        objects[content] = stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+        objects[image] = stream(zlib.compress(rng.randbytes(side * side), 1),
+                                b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+                                b"/ColorSpace /DeviceGray /BitsPerComponent 8 "
+                                b"/Filter /FlateDecode" % (side, side))
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % k for k in kids), pages)
+    return assemble(objects)
+
+
+def test_large_file_ranges_are_exact_and_bad_ranges_get_416(world, client, auth):
+    auth.login("secretariat")
+    _upload(client, world.meeting.id, ("scan.pdf", _scan_like_pdf(6)))
+    document = _documents()[0]
+    auth.login("member")
+    url = f"/documents/{document.id}/file"
+    body = client.get(url).data
+    assert len(body) > 6 * 90_000
+    segment = 64 * 1024
+    for start, end in ((0, segment - 1), (segment - 5, 2 * segment + 4),
+                       (len(body) - 300, len(body) - 1)):
+        part = client.get(url, headers={"Range": f"bytes={start}-{end}"})
+        assert part.status_code == 206 and part.data == body[start:end + 1]
+        assert part.headers["Content-Range"] == f"bytes {start}-{end}/{len(body)}"
+        assert part.headers["Content-Length"] == str(end - start + 1)
+    tail = client.get(url, headers={"Range": "bytes=-100"})
+    assert tail.status_code == 206 and tail.data == body[-100:]
+    for bad in (f"bytes={len(body)}-", f"bytes={len(body) + 10}-{len(body) + 20}"):
+        refused = client.get(url, headers={"Range": bad})
+        assert refused.status_code == 416
+        assert refused.headers["Content-Range"] == f"bytes */{len(body)}"
+    stale = client.get(url, headers={"Range": "bytes=0-9", "If-Range": '"another"'})
+    assert stale.status_code == 200 and stale.data == body  # changed since: the whole copy
