@@ -124,6 +124,8 @@ class PdfCheckResult:
     """The document's own /Title metadata, whitespace collapsed; empty when it has none."""
     encrypted: bool = False
     """The upload was encrypted (with an empty user password, or it would be refused)."""
+    linearized: bool = False
+    """The sanitized copy was rewritten linearised (``sanitize_pdf(..., linearize=True)``)."""
     detail: str = ""
     """Technical detail for the log; never shown to users."""
     seconds: float = 0.0
@@ -228,11 +230,14 @@ def validate_pdf(source: bytes | str | os.PathLike[str], *,
 
 
 def sanitize_pdf(source: bytes | str | os.PathLike[str], *,
-                 limits: PdfLimits | None = None) -> SanitizedPdf:
+                 limits: PdfLimits | None = None, linearize: bool = False) -> SanitizedPdf:
     """Check an upload and return it fit to store, with active content stripped.
 
     A file without active content comes back byte for byte (rewriting would break the
     signatures that incoming official documents carry); an encrypted one comes back decrypted.
+    With ``linearize``, an unsigned file comes back linearised ("fast web view", rewritten by
+    qpdf in the same limited child), so that a viewer loading it by ranges shows page 1 from
+    its first bytes; a signed one still comes back byte for byte.
 
     :raises PdfRefusedError: when the file is refused for any other reason.
     :raises OSError: when ``source`` is a path that cannot be read.
@@ -242,7 +247,7 @@ def sanitize_pdf(source: bytes | str | os.PathLike[str], *,
         # Read once, so that the bytes returned are the bytes that were checked.
         with open(source, "rb") as handle:
             source = handle.read(limits.max_bytes + 1)
-    result, pdf = _run_check("sanitize", source, limits)
+    result, pdf = _run_check("sanitize", source, limits, linearize=linearize)
     if not result.ok:
         raise PdfRefusedError(result)
     return SanitizedPdf(result=result, pdf=bytes(source) if pdf is None else pdf)
@@ -253,8 +258,8 @@ def _refused(code: str, started: float, detail: str = "") -> PdfCheckResult:
                           seconds=time.perf_counter() - started)
 
 
-def _run_check(mode: str, source: bytes | str | os.PathLike[str],
-               limits: PdfLimits) -> tuple[PdfCheckResult, bytes | None]:
+def _run_check(mode: str, source: bytes | str | os.PathLike[str], limits: PdfLimits, *,
+               linearize: bool = False) -> tuple[PdfCheckResult, bytes | None]:
     """Do the cheap checks here, then hand the parse to the child and read its JSON verdict."""
     started = time.perf_counter()
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -273,8 +278,9 @@ def _run_check(mode: str, source: bytes | str | os.PathLike[str],
         return _refused(child.NOT_PDF, started, repr(head)), None
     with tempfile.TemporaryDirectory(prefix="ecabinet-pdfcheck-") as tmp:
         out_path = os.path.join(tmp, "sanitized.pdf")
-        command = [sys.executable, "-I", _CHILD_SCRIPT, mode,
-                   json.dumps(dataclasses.asdict(limits)), in_arg, out_path]
+        settings = {**dataclasses.asdict(limits), "linearize": linearize}
+        command = [sys.executable, "-I", _CHILD_SCRIPT, mode, json.dumps(settings), in_arg,
+                   out_path]
         try:
             # env={} keeps the application's secrets (database URL, keys) out of the child.
             # The command is fixed (this interpreter, our child script) and runs without a shell.
@@ -295,6 +301,7 @@ def _run_check(mode: str, source: bytes | str | os.PathLike[str],
         found=tuple(str(k) for k in verdict.get("found", ()) if k in child.ACTIVE_KINDS),
         stripped=tuple(str(k) for k in verdict.get("stripped", ()) if k in child.ACTIVE_KINDS),
         encrypted=verdict.get("encrypted") is True,
+        linearized=verdict.get("linearized") is True,
         title=str(verdict.get("title") or "")[:300],
         detail=str(verdict.get("detail", ""))[:300],
         seconds=time.perf_counter() - started,

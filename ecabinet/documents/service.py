@@ -155,7 +155,7 @@ def _checked_pdf(upload: UploadedFile) -> _CheckedPdf:
     if needs_conversion(upload.filename) and data:
         data = convert_to_pdf(upload.filename, data, max_bytes=max_bytes)
     try:
-        checked = sanitize_pdf(data, limits=PdfLimits(max_bytes=max_bytes))
+        checked = sanitize_pdf(data, limits=PdfLimits(max_bytes=max_bytes), linearize=True)
     except PdfRefusedError as exc:
         reason = REASON_MESSAGES[exc.code]  # msgids, already in the catalogue
         raise UploadRefused(_l(reason), filename=upload.filename,

@@ -285,3 +285,40 @@ def test_check_pdf_command_reports_each_file_through_the_catalogue(text_pdf, tmp
     out = io.StringIO()
     assert check_pdf_command([good], "en", out=out) == 0
     assert out.getvalue() == f"{good}: OK (3 pages)\n"
+
+
+def _is_linearized(data: bytes) -> bool:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return pdf.is_linearized
+
+
+def test_sanitize_linearizes_with_the_same_pages_and_text(text_pdf, qpdf_check):
+    data = text_pdf(4, "Báo cáo")
+    clean = sanitize_pdf(data, linearize=True)
+    assert clean.result.linearized and clean.pdf != data and _is_linearized(clean.pdf)
+    qpdf_check(clean.pdf)
+    before, after = PdfReader(io.BytesIO(data)), PdfReader(io.BytesIO(clean.pdf))
+    assert [p.extract_text() for p in after.pages] == [p.extract_text() for p in before.pages]
+    assert [p.mediabox for p in after.pages] == [p.mediabox for p in before.pages]
+    again = sanitize_pdf(data, linearize=True)
+    assert again.pdf == clean.pdf  # same upload, same bytes: still stored once
+
+
+def test_sanitize_keeps_a_signed_file_byte_for_byte(parts):
+    data = parts.one_page(catalog_extra=b"/AcroForm << /Fields [] /SigFlags 3 >>")
+    clean = sanitize_pdf(data, linearize=True)
+    assert clean.pdf == data and not clean.result.linearized
+
+
+def test_sanitize_linearizes_after_stripping(parts):
+    data = parts.one_page(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
+    clean = sanitize_pdf(data, linearize=True)
+    assert "javascript" in clean.result.stripped
+    assert clean.result.linearized and _is_linearized(clean.pdf) and b"/JS" not in clean.pdf
+
+
+def test_sanitize_keeps_an_already_linearized_file(text_pdf):
+    linearized = sanitize_pdf(text_pdf(2), linearize=True).pdf
+    assert sanitize_pdf(linearized, linearize=True).pdf == linearized
