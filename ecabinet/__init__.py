@@ -84,6 +84,9 @@ def create_app(config: dict | None = None):
     from ecabinet.invitations.views import bp as invitations_bp
 
     app.register_blueprint(invitations_bp)
+    from ecabinet.conclusions.views import bp as conclusions_bp
+
+    app.register_blueprint(conclusions_bp)
     import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
 
     init_socketio(app)

@@ -59,12 +59,14 @@ cli.add_command(db_group, "db")
 @with_appcontext
 def demo_data_command(if_empty: bool):
     """Load the demo province, its wards, users and meetings into an empty database."""
+    from ecabinet.conclusions.keys import demo_keys_text
     from ecabinet.demo import data as demo
 
     password = current_app.config["DEMO_PASSWORD"]
     if not demo.database_is_empty():
         if demo.has_demo_accounts():
             click.echo(demo.logins_text(password))
+            click.echo(demo_keys_text())
         if if_empty:
             click.echo("The database already holds data; demo data was not loaded.")
             return
@@ -73,6 +75,7 @@ def demo_data_command(if_empty: bool):
         sys.exit(1)
     demo.load(password)
     click.echo(demo.logins_text(password))
+    click.echo(demo_keys_text())
 
 
 @cli.command("create-user")

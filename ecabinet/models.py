@@ -2,6 +2,7 @@
 
 from ecabinet.accounts import models as accounts  # noqa: F401
 from ecabinet.audit import models as audit  # noqa: F401
+from ecabinet.conclusions import models as conclusions  # noqa: F401
 from ecabinet.documents import models as documents  # noqa: F401
 from ecabinet.documents import packet_models as packets  # noqa: F401
 from ecabinet.invitations import models as invitations  # noqa: F401

@@ -30,7 +30,14 @@ from .fields import (
 from .messages import message
 from .sign import SignRequest, sign_pdf
 from .signers import Pkcs11Config, Signer, load_pkcs12, load_pkcs12_file, open_pkcs11_signer
-from .stamps import IssueStamp, SealStamp, SignerStamp, format_signing_time
+from .stamps import (
+    IssueStamp,
+    MarksStamp,
+    PlacedText,
+    SealStamp,
+    SignerStamp,
+    format_signing_time,
+)
 from .verify import Change, Level, SignatureReport, VerifyReport, verify_pdf
 
 __all__ = [
@@ -47,8 +54,10 @@ __all__ = [
     "KeyFileError",
     "Level",
     "LockedFieldError",
+    "MarksStamp",
     "NotAPdfError",
     "Pkcs11Config",
+    "PlacedText",
     "RevocationError",
     "SealStamp",
     "SignRequest",

@@ -38,7 +38,7 @@ from .fields import FieldBox, FieldSlot
 from .locks import check_locks
 from .pdfio import open_pdf, to_asn1
 from .signers import Signer
-from .stamps import IssueStamp, SealStamp, SignerStamp, Stamp, stamp_style
+from .stamps import IssueStamp, MarksStamp, SealStamp, SignerStamp, Stamp, stamp_style
 
 __all__ = ["SignRequest", "sign_pdf"]
 
@@ -231,6 +231,8 @@ def _normalised(stamp: Stamp | None) -> Stamp | None:
         return replace(stamp, body=nfc(stamp.body))
     if isinstance(stamp, IssueStamp):
         return replace(stamp, number=nfc(stamp.number))
+    if isinstance(stamp, MarksStamp):
+        return replace(stamp, texts=tuple(replace(t, text=nfc(t.text)) for t in stamp.texts))
     return stamp
 
 

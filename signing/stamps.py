@@ -31,6 +31,8 @@ from .fonts import stamp_font
 __all__ = [
     "VIETNAM_TZ",
     "IssueStamp",
+    "MarksStamp",
+    "PlacedText",
     "SealStamp",
     "SignerStamp",
     "Stamp",
@@ -73,7 +75,32 @@ class IssueStamp:
     """The document's number and symbol, e.g. ``"05/TB-UBND"``."""
 
 
-Stamp = SignerStamp | SealStamp | IssueStamp
+@dataclass(frozen=True)
+class PlacedText:
+    """A piece of text drawn at an exact place of a stamp (a blank the document left for it)."""
+
+    text: str
+    """What to write, e.g. the number ``"05"`` or the day ``"05"``."""
+    x: float
+    """Left end of its baseline, in points from the field box's left edge."""
+    y: float
+    """Its baseline, in points from the field box's bottom edge."""
+    size: float = 13.0
+    """Font size in points."""
+
+
+@dataclass(frozen=True)
+class MarksStamp:
+    """The organisation writes into the blanks a document left: its number and its date.
+
+    Nothing else is drawn, so the page shows through the rest of the field.
+    """
+
+    texts: tuple[PlacedText, ...]
+    """Each piece of text and where it goes."""
+
+
+Stamp = SignerStamp | SealStamp | IssueStamp | MarksStamp
 
 
 def format_signing_time(when: dt.datetime) -> str:
@@ -94,6 +121,8 @@ def stamp_style(stamp: Stamp, when: dt.datetime) -> BaseStampStyle:
     time_text = format_signing_time(when)
     if isinstance(stamp, SealStamp):
         return _SealStyle(body=stamp.body, font=stamp_font(10), border_width=0)
+    if isinstance(stamp, MarksStamp):
+        return _MarksStyle(texts=stamp.texts, font=stamp_font(10), border_width=0)
     if isinstance(stamp, IssueStamp):
         return TextStampStyle(
             stamp_text=_escape(f"{stamp.number}\n{time_text}"),
@@ -142,6 +171,31 @@ class _SealStyle(BaseStampStyle):
 
     def create_stamp(self, writer, box, text_params) -> _SealStamp:
         return _SealStamp(writer=writer, style=self, box=box)
+
+
+@dataclass(frozen=True)
+class _MarksStyle(BaseStampStyle):
+    """Draw placed texts only: no border, no background."""
+
+    texts: tuple[PlacedText, ...] = ()
+    font: FontEngineFactory | None = None
+
+    def create_stamp(self, writer, box, text_params) -> _MarksStamp:
+        return _MarksStamp(writer=writer, style=self, box=box)
+
+
+class _MarksStamp(BaseStamp):
+    def _render_inner_content(self) -> list[bytes]:
+        style: _MarksStyle = self.style
+        engine = style.font.create_font_engine(self.writer)
+        self.set_resource(ResourceType.FONT, NameObject("/FMark"), engine.as_resource())
+        ops = [b"q 0 0 0 rg BT"]
+        for piece in style.texts:
+            shaped = engine.shape(piece.text, with_actual_text=False)
+            ops.append(b"/FMark %.2f Tf 1 0 0 1 %.2f %.2f Tm " % (piece.size, piece.x, piece.y)
+                       + shaped.graphics_ops)
+        ops.append(b"ET Q")
+        return [b" ".join(ops)]
 
 
 def _circle(cx: float, cy: float, r: float) -> bytes:

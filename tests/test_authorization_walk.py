@@ -20,6 +20,7 @@ from sqlalchemy import event
 
 from ecabinet import create_app
 from ecabinet.live.events import LiveNamespace
+from tests.conclusions.test_service import walk_conclusion_meeting
 from tests.conftest import (
     TEST_CONFIG,
     AuthActions,
@@ -42,6 +43,7 @@ ADMIN = frozenset({"admin"})
 MEETING = frozenset({"member", "secretariat", "chair"})
 SECRETARIAT = frozenset({"secretariat"})
 CHAIR = frozenset({"chair"})
+CLERK = frozenset({"clerk"})
 
 ROUTES: dict[str, dict[str, frozenset]] = {
     "static": {"GET": EVERYONE},
@@ -99,6 +101,17 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "invitations.answer": {"POST": frozenset({"member"})},
     "invitations.remind": {"POST": SECRETARIAT},
     "invitations.represented": {"POST": SECRETARIAT},
+    # the conclusion notice (ecabinet/conclusions/): the secretariat drafts, the chair signs or
+    # returns, the body's clerk issues; in the walk "clerk" is also the province's clerk
+    "conclusions.view": {"GET": MEETING | CLERK},
+    "conclusions.start": {"POST": SECRETARIAT},
+    "conclusions.edit": {"GET": SECRETARIAT, "POST": SECRETARIAT},
+    "conclusions.submit": {"POST": SECRETARIAT},
+    "conclusions.preview": {"GET": SECRETARIAT | CHAIR | CLERK},
+    "conclusions.sign": {"GET": CHAIR, "POST": CHAIR},
+    "conclusions.return_draft": {"POST": CHAIR},
+    "conclusions.issue": {"POST": CLERK},
+    "conclusions.to_issue": {"GET": CLERK},
 }
 # Workflow steps are tried on a meeting in the state the step starts from; the rest on the
 # published meeting. Who may see that meeting is told 403 when refused, everyone else 404.
@@ -143,7 +156,9 @@ def _url_args(world, endpoint: str) -> dict:
             "item_id": world.item.id, "step": "postpone", "direction": "up",
             **({"document_id": walk_document_id(world)} if endpoint.startswith("documents.")
                else {}),
-            **({"key": walk_caught_mail_key()} if endpoint.startswith("mail_catcher.") else {})}
+            **({"key": walk_caught_mail_key()} if endpoint.startswith("mail_catcher.") else {}),
+            **({"meeting_id": walk_conclusion_meeting(world, endpoint)}
+               if endpoint.startswith("conclusions.") else {})}
 
 
 def test_every_route_is_in_the_table(tmp_path):
@@ -316,8 +331,10 @@ def test_route_access(case, endpoint, method, role, allowed):
         assert response.status_code < 500
     else:
         assert refused, f"{role} was let through {method} {url}: {response.status_code}"
-        hidden = (OBJECT_ARGS & set(rule.arguments)
-                  and role not in SEES[ON_MEETING.get(endpoint, "meeting")])
+        # the body's clerk sees a notice of a meeting she does not take part in
+        sees = SEES[ON_MEETING.get(endpoint, "meeting")] | (
+            CLERK if endpoint.startswith("conclusions.") else frozenset())
+        hidden = OBJECT_ARGS & set(rule.arguments) and role not in sees
         expected = 302 if role == "anonymous" else 404 if hidden else 403
         assert response.status_code == expected, f"{role} {method} {url}"
 

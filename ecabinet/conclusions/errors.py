@@ -1,0 +1,36 @@
+"""Refusals of the conclusion workflow, each with a stable code and a message for people."""
+
+from __future__ import annotations
+
+from ecabinet.core.errors import EcabinetError
+
+
+class ConclusionError(EcabinetError):
+    code = "conclusion_error"
+    http_status = 409
+
+
+class WrongState(ConclusionError):
+    """The step does not start from the notice's present state."""
+
+    code = "wrong_state"
+
+
+class Incomplete(ConclusionError):
+    """Something the notice needs is missing (a section's text, a recipient, a field)."""
+
+    code = "incomplete"
+    http_status = 422
+
+
+class SigningFailed(ConclusionError):
+    """The key, passphrase or certificate could not be used; the message says which."""
+
+    code = "signing_failed"
+    http_status = 422
+
+
+class NoSealKey(ConclusionError):
+    """The body has no organisation (seal) key configured on the server."""
+
+    code = "no_seal_key"
