@@ -44,10 +44,6 @@ def signed(world, keys, when=NOW):
 
 
 def test_start_draft_takes_agenda_chair_and_units_from_the_record(world):
-    from ecabinet.meetings import service as meetings
-
-    meetings.set_invited_units(world.meeting, [world.units["department"].id], actor=None) \
-        if hasattr(meetings, "set_invited_units") else None
     conclusion = service.start_draft(world.meeting, actor=world.users["secretariat"])
     assert conclusion.status == ConclusionStatus.DRAFT
     assert [s.title for s in conclusion.sections] == [world.item.title]
