@@ -296,7 +296,9 @@ def _appendix(pdf: FPDF, notice: Notice) -> None:
         _paragraph(pdf, "Cuộc họp không ghi điểm danh trên hệ thống; thành phần tham dự theo "
                         "nội dung thông báo.", "I")
     pdf.set_font("serif", "", 11)
-    with pdf.table(col_widths=(8, 52, 30, 40), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
+    # align LEFT: fpdf centres a table on the page, which the unequal margins would shift
+    with pdf.table(col_widths=(8, 50, 27, 45), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
+                   align="LEFT", width=pdf.epw,
                    line_height=5.5, first_row_as_headings=True) as table:
         table.row(["TT", "Họ và tên", "Vai trò", "Có mặt"])
         for n, person in enumerate(record.attendees, start=1):

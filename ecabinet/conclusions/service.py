@@ -89,7 +89,7 @@ def _chair_words(meeting: Meeting) -> str:
 def _attended_words(meeting: Meeting) -> str:
     """Those present according to the room; without the room, everyone invited but the chair."""
     record = records.read_record(meeting)
-    people = [a for a in record.attendees if a.role != "Chủ trì"
+    people = [a for a in record.attendees if a.role not in ("Chủ trì", "Thư ký")
               and (a.present or a.deputy or not record.recorded)]
     names = [f"đồng chí {a.name}" + (f", {a.position}" if a.position else "") for a in people]
     units = [u.unit.name for u in meeting.invited_units]

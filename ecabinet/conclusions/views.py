@@ -142,7 +142,11 @@ def preview(meeting_id: int):
             else f"du-thao-thong-bao-{meeting.id}.pdf")
     return Response(service.current_pdf(conclusion, meeting), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"',
-                             "Cache-Control": "no-store"})
+                             "Cache-Control": "no-store",
+                             # shown in the notice's page (an iframe of this site only)
+                             "Content-Security-Policy": "default-src 'none'; "
+                                                        "frame-ancestors 'self'",
+                             "X-Frame-Options": "SAMEORIGIN"})
 
 
 @bp.route("/meetings/<int:meeting_id>/conclusion/sign", methods=["GET", "POST"])

@@ -6,11 +6,13 @@ import datetime as dt
 import io
 import re
 import subprocess
+import unicodedata
 from xml.etree import ElementTree
 
 import pytest
 from pypdf import PdfReader
 
+from ecabinet.conclusions.record import Attendee, MeetingRecord, PollLine
 from ecabinet.conclusions.render import Notice, Section, Task, render_notice
 from ecabinet.conclusions.sanitize import clean_html
 from tests.conftest import require_service
@@ -92,16 +94,35 @@ def _words(path):
     return pages
 
 
-def test_margins_are_within_the_decree_ranges(rendered):
-    first = _words(rendered[0])[0]
-    left = min(w[0] for w in first) / MM
-    right = 210 - max(w[2] for w in first) / MM
-    top = min(w[1] for w in first) / MM
-    bottom = 297 - max(w[3] for w in first) / MM
-    assert 30 <= left <= 35, left
-    assert 15 <= right <= 20, right
-    assert 20 <= top <= 25, top
-    assert bottom >= 20, bottom
+RECORD = MeetingRecord(
+    chair_name="Nguyễn Văn Hùng", chair_position="Phó Chủ tịch UBND tỉnh",
+    attendees=(Attendee("Nguyễn Văn Hùng", "", "Chủ trì", True),
+               Attendee("Phạm Quốc Bảo", "", "Thành viên", False, "Trịnh Văn Phúc")),
+    recorded=True, members_in_office=3, members_present=2, quorum_required=2,
+    polls=(PollLine("Thông qua báo cáo?", ("Tán thành", "Không tán thành", "Không biểu quyết"),
+                    (2, 0, 0), True, "quá nửa tổng số thành viên",
+                    "Thông qua: 2/3 thành viên tán thành."),))
+
+
+def test_margins_are_within_the_decree_ranges_on_every_page(tmp_path):
+    path = tmp_path / "with-appendix.pdf"
+    path.write_bytes(render_notice(notice(record=RECORD))[0])
+    pages = _words(path)
+    assert len(pages) >= 2
+    for number, words in enumerate(pages, start=1):
+        left = min(w[0] for w in words) / MM
+        right = 210 - max(w[2] for w in words) / MM
+        top = min(w[1] for w in words) / MM
+        bottom = 297 - max(w[3] for w in words) / MM
+        assert 30 <= left <= 35, (number, left)
+        assert right >= 15, (number, right)
+        assert 20 <= top <= 25, (number, top)
+        assert bottom >= 20, (number, bottom)
+    first = pages[0]
+    assert 210 - max(w[2] for w in first) / MM <= 20  # justified text reaches the right margin
+    text = unicodedata.normalize("NFC", " ".join(_text(path).split()))
+    assert "PHỤ LỤC" in text and "Vắng, ủy quyền Trịnh Văn Phúc" in text
+    assert "Nguyên tắc: quá nửa tổng số thành viên." in text
 
 
 def test_fonts_are_embedded_liberation_serif(rendered):
