@@ -87,6 +87,11 @@ def create_app(config: dict | None = None):
     from ecabinet.conclusions.views import bp as conclusions_bp
 
     app.register_blueprint(conclusions_bp)
+    from ecabinet.annotations.opinion_views import bp as opinions_bp
+    from ecabinet.annotations.views import bp as annotations_bp
+
+    app.register_blueprint(annotations_bp)
+    app.register_blueprint(opinions_bp)
     import ecabinet.live.features  # noqa: F401 - registers the room's and votes' socket events
 
     init_socketio(app)

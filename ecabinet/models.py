@@ -1,6 +1,7 @@
 """Every feature's models, imported in one place so that Alembic and SQLAlchemy see them all."""
 
 from ecabinet.accounts import models as accounts  # noqa: F401
+from ecabinet.annotations import models as annotations  # noqa: F401
 from ecabinet.audit import models as audit  # noqa: F401
 from ecabinet.conclusions import models as conclusions  # noqa: F401
 from ecabinet.documents import models as documents  # noqa: F401

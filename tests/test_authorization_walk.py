@@ -20,6 +20,7 @@ from sqlalchemy import event
 
 from ecabinet import create_app
 from ecabinet.live.events import LiveNamespace
+from tests.annotations.test_opinions import walk_opinion_id
 from tests.conclusions.test_service import walk_conclusion_meeting
 from tests.conftest import (
     TEST_CONFIG,
@@ -112,6 +113,15 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.return_draft": {"POST": CHAIR},
     "conclusions.issue": {"POST": CLERK},
     "conclusions.to_issue": {"GET": CLERK},
+    # a reader's own annotations (ecabinet/annotations/): whoever reads the document, each
+    # seeing only their own; opinions go from participants to the secretariat
+    "annotations.index": {"GET": MEETING},
+    "annotations.save": {"POST": MEETING},
+    "annotations.delete": {"POST": MEETING},
+    "annotations.export": {"GET": MEETING},
+    "annotations.my_notes": {"GET": SIGNED_IN},
+    "opinions.send": {"POST": frozenset({"member", "chair"})},
+    "opinions.answered": {"POST": SECRETARIAT},
 }
 # Workflow steps are tried on a meeting in the state the step starts from; the rest on the
 # published meeting. Who may see that meeting is told 403 when refused, everyone else 404.
@@ -154,7 +164,10 @@ def _url_args(world, endpoint: str) -> dict:
     return {"filename": "css/app.css", "user_id": world.users["clerk"].id,
             "unit_id": world.units["department"].id, "meeting_id": meeting.id,
             "item_id": world.item.id, "step": "postpone", "direction": "up",
-            **({"document_id": walk_document_id(world)} if endpoint.startswith("documents.")
+            **({"document_id": walk_document_id(world)}
+               if endpoint.startswith(("documents.", "annotations.")) else {}),
+            "client_id": "00000000-0000-4000-8000-000000000001",
+            **({"opinion_id": walk_opinion_id(world)} if endpoint.startswith("opinions.")
                else {}),
             **({"key": walk_caught_mail_key()} if endpoint.startswith("mail_catcher.") else {}),
             **({"meeting_id": walk_conclusion_meeting(world, endpoint)}

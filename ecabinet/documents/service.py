@@ -53,6 +53,7 @@ from ecabinet.documents.reader_copies import (  # noqa: F401 - re-exported for c
     open_reader_copy,
     reader_copy,
 )
+from ecabinet.documents.version_hooks import version_added
 from ecabinet.extensions import db
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting
@@ -253,6 +254,7 @@ def replace_document(document: Document, upload: UploadedFile, *, actor: User | 
                  details={"version": version.number, "filename": upload.filename,
                           "sha256": version.sha256, "note": version.change_note})
     db.session.commit()
+    version_added(document, version)  # e.g. annotations carry themselves over
     return AcceptedFile(document, checked.stripped)
 
 

@@ -1,0 +1,117 @@
+"""Write a reader's annotations into their copy of a document as real PDF annotations.
+
+Highlight (with QuadPoints), FreeText, Ink and Text (a note, with its Popup), each carrying
+its comment as a PDF text string (UTF-16, so Vietnamese stays intact) and the reader's name
+as author. The copy is not rewritten: the annotations go in an incremental update appended
+to it (pypdf ``incremental=True``), so a 300-page copy costs the pages touched, and whatever
+the copy's own update (the watermark) holds stays as it was.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from pypdf import PdfWriter
+from pypdf.annotations import FreeText, Highlight, Popup, Text
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+
+from ecabinet.annotations.models import Annotation, Kind
+
+PRINT = 4
+"""Annotation flag: printed, as a reader who exports expects."""
+NOTE_SIZE = 20.0
+
+
+def _numbers(values: Iterable[float]) -> ArrayObject:
+    return ArrayObject(FloatObject(round(v, 2)) for v in values)
+
+
+def _rgb(color: str) -> ArrayObject:
+    value = color.lstrip("#")
+    return _numbers(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _bbox(rects: list, paths: list, pad: float = 0.0) -> tuple[float, float, float, float]:
+    xs = [v for r in rects for v in (r[0], r[2])] + [v for p in paths for v in p[0::2]]
+    ys = [v for r in rects for v in (r[1], r[3])] + [v for p in paths for v in p[1::2]]
+    if not xs:
+        return (36.0, 36.0, 36.0 + NOTE_SIZE, 36.0 + NOTE_SIZE)
+    return (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+
+
+def _common(annotation: DictionaryObject, row: Annotation, author: str) -> DictionaryObject:
+    annotation[NameObject("/T")] = TextStringObject(author)
+    annotation[NameObject("/F")] = NumberObject(PRINT)
+    annotation[NameObject("/NM")] = TextStringObject(row.client_id)
+    annotation[NameObject("/M")] = TextStringObject(row.updated_at.strftime("D:%Y%m%d%H%M%SZ"))
+    return annotation
+
+
+def _highlight(row: Annotation) -> DictionaryObject:
+    quads = []
+    for x1, y1, x2, y2 in row.rects:
+        quads += [x1, y2, x2, y2, x1, y1, x2, y1]
+    annotation = Highlight(rect=_bbox(row.rects, []), quad_points=_numbers(quads),
+                           highlight_color=row.color.lstrip("#"))
+    annotation[NameObject("/Contents")] = TextStringObject(row.comment or row.quote)
+    return annotation
+
+
+def _freetext(row: Annotation) -> DictionaryObject:
+    annotation = FreeText(text=row.comment, rect=_bbox(row.rects, [], 0.0),
+                          font_size="12pt", font_color=row.color.lstrip("#"),
+                          border_color=None, background_color=None)
+    return annotation
+
+
+def _ink(row: Annotation) -> DictionaryObject:
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject("/Ink"),
+        NameObject("/Rect"): _numbers(_bbox(row.rects, row.paths, 2.0)),
+        NameObject("/InkList"): ArrayObject(_numbers(path) for path in row.paths),
+        NameObject("/C"): _rgb(row.color),
+        NameObject("/BS"): DictionaryObject({NameObject("/W"): FloatObject(2)}),
+        NameObject("/Contents"): TextStringObject(row.comment),
+    })
+
+
+def _note_rect(row: Annotation) -> tuple[float, float, float, float]:
+    x1, _y1, _x2, y2 = _bbox(row.rects, [])
+    return (x1, y2 - NOTE_SIZE, x1 + NOTE_SIZE, y2)
+
+
+def export_pdf(pdf: bytes, rows: Iterable[Annotation], *, author: str) -> bytes:
+    """``pdf`` with ``rows`` added as annotations of their pages (rows off the page count,
+    which a document's own version cannot have, are left out)."""
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    count = len(writer.pages)
+    for row in rows:
+        if not 1 <= row.page <= count:
+            continue
+        index = row.page - 1
+        if row.kind == Kind.HIGHLIGHT and row.rects:
+            writer.add_annotation(index, _common(_highlight(row), row, author))
+        elif row.kind == Kind.FREETEXT:
+            writer.add_annotation(index, _common(_freetext(row), row, author))
+        elif row.kind == Kind.INK and row.paths:
+            writer.add_annotation(index, _common(_ink(row), row, author))
+        else:  # a note, or a highlight or drawing without geometry: a note at its place
+            rect = _note_rect(row)
+            text = Text(rect=rect, text=row.comment or row.quote)
+            text[NameObject("/C")] = _rgb(row.color)
+            text[NameObject("/Name")] = NameObject("/Comment")
+            added = writer.add_annotation(index, _common(text, row, author))
+            popup = Popup(rect=(rect[2], rect[1] - 100, rect[2] + 200, rect[3]), parent=added)
+            added[NameObject("/Popup")] = writer.add_annotation(index, popup).indirect_reference
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
