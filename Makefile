@@ -25,12 +25,15 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-static/vendor/.installed: node_modules/.package-lock.json
+static/vendor/.installed: node_modules/.package-lock.json Makefile
 	mkdir -p static/vendor/socket.io
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js static/vendor/socket.io/
 	mkdir -p static/vendor/pdfjs
 	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs static/vendor/pdfjs/
 	cp -r node_modules/pdfjs-dist/standard_fonts node_modules/pdfjs-dist/cmaps static/vendor/pdfjs/
+	@# The viewer's own components (pages, text and link layers, search) and their styles.
+	cp node_modules/pdfjs-dist/web/pdf_viewer.mjs node_modules/pdfjs-dist/web/pdf_viewer.css static/vendor/pdfjs/
+	cp -r node_modules/pdfjs-dist/web/images static/vendor/pdfjs/
 	touch $@
 
 translations: $(VENV)/.installed
