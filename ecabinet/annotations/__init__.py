@@ -21,8 +21,9 @@ comes back as ``copy`` (a new client_id, ``conflict_of: true``). 409 ``stale_ver
 the document has a newer version: reload the list.
 
 ``POST /documents/<id>/annotations/<client_id>/delete?revision=R`` (same headers) →
-``{"outcome": "deleted", "annotation": A|null}``; 409 ``{"outcome": "conflict", "annotation": A}`` when the note
-changed since revision R (it stays). Deleting one already gone is "deleted".
+``{"outcome": "deleted", "annotation": A|null}``; 409 ``{"outcome": "conflict",
+"annotation": A}`` when the note changed since revision R (it stays). Deleting one already
+gone is "deleted".
 
 ``GET /documents/<id>/annotated.pdf`` — the reader's watermarked copy with their annotations
 (Highlight, FreeText, Ink, Text + Popup); only where ``can_export`` (downloads allowed).

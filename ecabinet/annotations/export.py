@@ -5,6 +5,12 @@ its comment as a PDF text string (UTF-16, so Vietnamese stays intact) and the re
 as author. The copy is not rewritten: the annotations go in an incremental update appended
 to it (pypdf ``incremental=True``), so a 300-page copy costs the pages touched, and whatever
 the copy's own update (the watermark) holds stays as it was.
+
+Free text carries its own appearance: a reader left to draw it from ``/DA`` uses Helvetica,
+which has no "ệ" (poppler says "found character that the font can't represent" and drops
+it). All free texts of one export are laid out by fpdf2 in one small PDF, one page each, with
+the Vietnamese serif the watermark uses; each page becomes the Form XObject of its annotation,
+so the font is embedded once, subset to the letters used.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from pypdf import PdfWriter
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import FreeText, Highlight, Popup, Text
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -24,6 +32,7 @@ from pypdf.generic import (
 )
 
 from ecabinet.annotations.models import Annotation, Kind
+from ecabinet.documents.watermark import DEFAULT_FONT_PATH
 
 PRINT = 4
 """Annotation flag: printed, as a reader who exports expects."""
@@ -65,10 +74,53 @@ def _highlight(row: Annotation) -> DictionaryObject:
     return annotation
 
 
-def _freetext(row: Annotation) -> DictionaryObject:
-    annotation = FreeText(text=row.comment, rect=_bbox(row.rects, [], 0.0),
-                          font_size="12pt", font_color=row.color.lstrip("#"),
+FREETEXT_SIZE = 12.0
+
+
+def _freetext_rect(row: Annotation) -> tuple[float, float, float, float]:
+    x1, y1, x2, y2 = _bbox(row.rects, [])
+    return (x1, min(y1, y2 - 2 * FREETEXT_SIZE), max(x2, x1 + 4 * FREETEXT_SIZE), y2)
+
+
+def _freetext_forms(writer: PdfWriter, rows: list[Annotation]) -> dict[str, object]:
+    """Each free text's appearance (a Form XObject in ``writer``), by client id."""
+    if not rows:
+        return {}
+    layout = FPDF(unit="pt")
+    layout.add_font("serif", fname=DEFAULT_FONT_PATH)
+    layout.set_auto_page_break(False)
+    layout.set_margins(0, 0, 0)
+    sizes = []
+    for row in rows:
+        x1, y1, x2, y2 = _freetext_rect(row)
+        width, height = x2 - x1, y2 - y1
+        sizes.append((width, height))
+        layout.add_page(format=(width, height))
+        layout.set_font("serif", size=FREETEXT_SIZE)
+        value = row.color.lstrip("#")
+        layout.set_text_color(*(int(value[i:i + 2], 16) for i in (0, 2, 4)))
+        layout.set_xy(0, 0)
+        layout.multi_cell(width, FREETEXT_SIZE * 1.2, row.comment or " ")
+    forms = {}
+    reader = PdfReader(io.BytesIO(bytes(layout.output())))
+    for row, page, (width, height) in zip(rows, reader.pages, sizes, strict=True):
+        form = DecodedStreamObject()
+        form.set_data(page.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): _numbers((0, 0, width, height)),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        })
+        forms[row.client_id] = writer._add_object(form)
+    return forms
+
+
+def _freetext(row: Annotation, form) -> DictionaryObject:
+    annotation = FreeText(text=row.comment, rect=_freetext_rect(row),
+                          font_size=f"{FREETEXT_SIZE:g}pt", font_color=row.color.lstrip("#"),
                           border_color=None, background_color=None)
+    annotation[NameObject("/AP")] = DictionaryObject({NameObject("/N"): form})
     return annotation
 
 
@@ -94,14 +146,15 @@ def export_pdf(pdf: bytes, rows: Iterable[Annotation], *, author: str) -> bytes:
     which a document's own version cannot have, are left out)."""
     writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     count = len(writer.pages)
+    rows = [row for row in rows if 1 <= row.page <= count]
+    forms = _freetext_forms(writer, [row for row in rows if row.kind == Kind.FREETEXT])
     for row in rows:
-        if not 1 <= row.page <= count:
-            continue
         index = row.page - 1
         if row.kind == Kind.HIGHLIGHT and row.rects:
             writer.add_annotation(index, _common(_highlight(row), row, author))
         elif row.kind == Kind.FREETEXT:
-            writer.add_annotation(index, _common(_freetext(row), row, author))
+            writer.add_annotation(index, _common(_freetext(row, forms[row.client_id]), row,
+                                                 author))
         elif row.kind == Kind.INK and row.paths:
             writer.add_annotation(index, _common(_ink(row), row, author))
         else:  # a note, or a highlight or drawing without geometry: a note at its place
