@@ -2,8 +2,9 @@
 
 The copy is not rewritten per reader: it is the version's stored file, shared by everyone,
 followed by a small incremental update (:mod:`ecabinet.documents.stamp_update`) made once per
-reader and kept in the encrypted cache. Serving a range of the copy decrypts only the
-segments under it, so the first page of a 47 MB scan is on screen before the rest is read.
+reader from the version's plan (made at upload) and kept in the encrypted cache. Serving a
+range of the copy decrypts only the segments under it, so the first page of a 47 MB scan is
+on screen before the rest is read.
 Should the stored file not take an update, the copy is rewritten whole, as before.
 """
 
@@ -21,7 +22,7 @@ from ecabinet.accounts.models import User
 from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import storage
 from ecabinet.documents.models import Document, DocumentVersion
-from ecabinet.documents.stamp_update import stamp_update
+from ecabinet.documents.stamp_update import UpdatePlan, plan_update, stamp_update
 from ecabinet.documents.watermark import (
     WatermarkError,
     WatermarkFontError,
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 _FORMAT = "reader-copy-2"
 """Part of every cache key: copies made the old way (rewritten whole) are never mistaken."""
+_PLAN_FORMAT = "reader-plan-1"
 
 
 @dataclass(frozen=True)
@@ -141,39 +143,35 @@ def watermark_style() -> WatermarkStyle:
 
 def reader_copy(document: Document, user: User) -> ReaderCopy:
     """The user's watermarked copy of the current version, its update made once and cached."""
-    version = document.current
-    key = storage.cache_key(_FORMAT, version.sha256, user.id)
-    copy = _cached_copy(version, key)
-    if copy is None:
-        _build(version, user, key)
-        copy = _cached_copy(version, key)
-        if copy is None:
-            raise storage.StorageError(f"reader copy {key[:12]}… could not be cached")
+    copy, stream = open_reader_copy(document, user)
+    stream.close()
     return copy
 
 
 def open_reader_copy(document: Document, user: User) -> tuple[ReaderCopy, io.BufferedReader]:
-    """The copy and an open file of it; a copy evicted between the two is made again."""
-    copy = reader_copy(document, user)
-    try:
-        return copy, copy.open()
-    except storage.StorageError:
-        copy = reader_copy(document, user)
-        return copy, copy.open()
+    """The copy and an open file of it (close it), the update made first if need be.
 
-
-def _cached_copy(version: DocumentVersion, key: str) -> ReaderCopy | None:
+    :raises storage.StorageError: when the stored file or the new update cannot be read.
+    """
+    version = document.current
+    key = storage.cache_key(_FORMAT, version.sha256, user.id)
     tail = storage.open_cached(key)
     if tail is None:
-        return None
-    with tail:
-        head = tail.read_range(0, 5)
-        tail_size = tail.size
-    whole = head == b"%PDF-"  # rewritten whole: the entry is the copy
-    return ReaderCopy(etag=key[:40], filename=pdf_name(version.filename),
-                      base=None if whole else version.sha256,
-                      base_size=0 if whole else version.size, tail_key=key,
-                      tail_size=tail_size)
+        _build(version, user, key)
+        tail = storage.open_cached(key)
+        if tail is None:
+            raise storage.StorageError(f"reader copy {key[:12]}… could not be cached")
+    try:
+        whole = tail.read_range(0, 5) == b"%PDF-"  # rewritten whole: the entry is the copy
+        copy = ReaderCopy(etag=key[:40], filename=pdf_name(version.filename),
+                          base=None if whole else version.sha256,
+                          base_size=0 if whole else version.size, tail_key=key,
+                          tail_size=tail.size)
+        parts = [tail] if whole else [storage.open_file(version.sha256), tail]
+    except BaseException:
+        tail.close()
+        raise
+    return copy, io.BufferedReader(_Joined(parts), buffer_size=storage.SEGMENT_BYTES)
 
 
 def _build(version: DocumentVersion, user: User, key: str) -> None:
@@ -183,9 +181,7 @@ def _build(version: DocumentVersion, user: User, key: str) -> None:
     """
     lines, style = watermark_lines(user), watermark_style()
     try:
-        with storage.open_file(version.sha256) as stored:
-            base = io.BufferedReader(stored, buffer_size=storage.SEGMENT_BYTES)
-            data = stamp_update(base, stored.size, lines, style=style)
+        data = stamp_update(prepare_plan(version), version.size, lines, style=style)
     except WatermarkFontError:
         raise
     except (WatermarkError, PyPdfError, KeyError, ValueError, TypeError) as error:
@@ -193,6 +189,27 @@ def _build(version: DocumentVersion, user: User, key: str) -> None:
                     version.id, error)
         data = watermark_pdf(storage.read_file(version.sha256), lines, style=style)
     storage.write_cached(key, data)
+
+
+def prepare_plan(version: DocumentVersion) -> UpdatePlan:
+    """The version's update plan (what all readers' updates share), made once and cached.
+
+    Called at upload, so that the first reader waits only for their own stamp.
+
+    :raises WatermarkError: (and pypdf's errors) when the stored file takes no update.
+    """
+    key = storage.cache_key(_PLAN_FORMAT, version.sha256)
+    cached = storage.read_cached(key)
+    if cached is not None:
+        try:
+            return UpdatePlan.from_bytes(cached)
+        except (ValueError, TypeError, KeyError):
+            pass  # made by another version of this code: made again
+    with storage.open_file(version.sha256) as stored:
+        plan = plan_update(io.BufferedReader(stored, buffer_size=storage.SEGMENT_BYTES),
+                           stored.size)
+    storage.write_cached(key, plan.to_bytes())
+    return plan
 
 
 def pdf_name(filename: str) -> str:

@@ -8,6 +8,7 @@ process) says otherwise; only then are they stored. Converting office files live
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
@@ -17,6 +18,7 @@ from typing import Literal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
 from ecabinet.accounts.models import User
@@ -51,12 +53,16 @@ from ecabinet.documents.permissions import (
 from ecabinet.documents.reader_copies import (  # noqa: F401 - re-exported for callers
     ReaderCopy,
     open_reader_copy,
+    prepare_plan,
     reader_copy,
 )
 from ecabinet.documents.version_hooks import version_added
+from ecabinet.documents.watermark import WatermarkError
 from ecabinet.extensions import db
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting
+
+log = logging.getLogger(__name__)
 
 TITLE_MAX = 300
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]")
@@ -189,6 +195,11 @@ def _new_version(document: Document, upload: UploadedFile, checked: _CheckedPdf,
         stripped=",".join(checked.stripped), uploaded_by_id=getattr(actor, "id", None),
         uploaded_at=utcnow())
     document.versions.append(version)
+    try:
+        prepare_plan(version)  # the first reader then waits only for their own stamp
+    except (WatermarkError, PyPdfError, storage.StorageError, KeyError, ValueError,
+            TypeError) as error:  # the first reader's copy is rewritten whole instead
+        log.warning("no stamp update plan for %s: %s", version.sha256[:12], error)
     return version
 
 

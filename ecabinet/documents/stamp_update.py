@@ -8,6 +8,12 @@ nearly all of a scan's bytes, are not touched: the update of a 47 MB, 300-page s
 200 KB and takes a fraction of a second, and every range before it is served straight from the
 stored file's segments, so the first bytes of a copy cost nothing to make.
 
+The work is split in two. :func:`plan_update` parses the stored file once per version and
+writes every object that is the same for all readers (pages, content forms); the plan is
+cached. :func:`stamp_update` then only renders the reader's stamp and adds the objects that
+hold it (the stamp form, its font, one drawing stream per page geometry) and the
+cross-reference section: tens of milliseconds, whatever the number of pages.
+
 Any PDF reader shows the latest definition of each page, so the stamp is always drawn; like
 the rewritten copy's, it can be removed by someone who edits PDFs (here by cutting the update
 off), which a light watermark never prevents.
@@ -18,10 +24,12 @@ The stored PDF is trusted: it passed :mod:`ecabinet.documents.pdfcheck` before b
 from __future__ import annotations
 
 import io
+import json
 import re
 import secrets
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from pypdf import PdfReader
@@ -44,7 +52,7 @@ from ecabinet.documents.watermark import (
     stamp_matrix,
 )
 
-__all__ = ["stamp_update"]
+__all__ = ["UpdatePlan", "plan_update", "stamp_update"]
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF", re.S)
 _TAIL_BYTES = 2048
@@ -80,6 +88,15 @@ class _Update:
         header = DictionaryObject({NameObject("/" + k): v for k, v in entries.items()})
         return self.add(header, data)
 
+    def reserve(self) -> IndirectObject:
+        """A number for an object written later (by :func:`stamp_update`, per reader)."""
+        number, self.next = self.next, self.next + 1
+        return IndirectObject(number, 0, None)
+
+
+def _stream_header(**entries: PdfObject) -> DictionaryObject:
+    return DictionaryObject({NameObject("/" + k): v for k, v in entries.items()})
+
 
 def _raw(stream: StreamObject) -> bytes:
     # pypdf keeps a read stream's encoded bytes in ``_data`` and has no public accessor for
@@ -98,8 +115,8 @@ def _relocate(obj: PdfObject, numbers: dict[int, IndirectObject]) -> PdfObject:
     return obj
 
 
-def _import_stamp(update: _Update, stamp_pdf: bytes) -> tuple[IndirectObject, tuple[float, float]]:
-    """Add the stamp's page as one Form XObject, with its font and graphics state."""
+def _import_stamp(update: _Update, stamp_pdf: bytes, form: int) -> tuple[float, float]:
+    """Write the stamp's page as Form XObject ``form``, with its font and graphics state."""
     page = PdfReader(io.BytesIO(stamp_pdf)).pages[0]
     resources = page.raw_get("/Resources")
     found: dict[int, PdfObject] = {}
@@ -114,21 +131,17 @@ def _import_stamp(update: _Update, stamp_pdf: bytes) -> tuple[IndirectObject, tu
             stack.extend(item.values())
         elif isinstance(item, ArrayObject):
             stack.extend(item)
-    numbers = {}
-    for idnum in found:
-        numbers[idnum] = IndirectObject(update.next, 0, None)
-        update.next += 1
+    numbers = {idnum: update.reserve() for idnum in found}
     for idnum, obj in found.items():
         raw = _raw(obj) if isinstance(obj, StreamObject) else None
         update.put(numbers[idnum].idnum, 0, _relocate(obj, numbers), raw)
     box = page.mediabox
     size = (float(box.width), float(box.height))
-    form = update.stream(
-        zlib.compress(page.get_contents().get_data()), Type=NameObject("/XObject"),
-        Subtype=NameObject("/Form"), Filter=NameObject("/FlateDecode"),
-        BBox=ArrayObject(FloatObject(v) for v in (0, 0, *size)),
-        Resources=_relocate(resources, numbers))
-    return form, size
+    update.put(form, 0, _stream_header(
+        Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
+        Filter=NameObject("/FlateDecode"), BBox=ArrayObject(FloatObject(v) for v in (0, 0, *size)),
+        Resources=_relocate(resources, numbers)), zlib.compress(page.get_contents().get_data()))
+    return size
 
 
 def _unique(names: DictionaryObject, stem: str) -> str:
@@ -184,78 +197,67 @@ def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
     return [(first, count) for first, count in runs]
 
 
-def _serialise(update: _Update, reader: PdfReader, base_size: int, prev: int,
-               xref_stream: bool) -> bytes:
-    """The objects, then a cross-reference section of the base's kind, then the trailer."""
-    out = bytearray(b"\n")
-    offsets = {}
-    for number in sorted(update.objects):
-        offsets[number] = base_size + len(out)
-        out += update.objects[number][1]
-    trailer = DictionaryObject({NameObject("/Root"): reader.trailer.raw_get("/Root"),
-                                NameObject("/Prev"): NumberObject(prev)})
-    if "/Info" in reader.trailer:
-        trailer[NameObject("/Info")] = reader.trailer.raw_get("/Info")
-    first_id = reader.trailer.get("/ID", [ByteStringObject(secrets.token_bytes(16))])[0]
-    trailer[NameObject("/ID")] = ArrayObject([first_id,
-                                              ByteStringObject(secrets.token_bytes(16))])
-    start = base_size + len(out)
-    if xref_stream:
-        number = update.next
-        offsets[number] = start
-        numbers = sorted(offsets)
-        rows = b"".join(b"\x01" + offsets[n].to_bytes(8, "big") +
-                        update.objects.get(n, (0, b""))[0].to_bytes(2, "big") for n in numbers)
-        trailer.update({
-            NameObject("/Type"): NameObject("/XRef"),
-            NameObject("/Size"): NumberObject(number + 1),
-            NameObject("/W"): ArrayObject(NumberObject(w) for w in (1, 8, 2)),
-            NameObject("/Index"): ArrayObject(NumberObject(v) for run in _runs(numbers)
-                                              for v in run),
-            NameObject("/Filter"): NameObject("/FlateDecode"),
-        })
-        body = io.BytesIO()
-        header = DictionaryObject(trailer)
-        header[NameObject("/Length")] = NumberObject(len(data := zlib.compress(rows)))
-        body.write(b"%d 0 obj\n" % number)
-        header.write_to_stream(body)
-        body.write(b"\nstream\n" + data + b"\nendstream\nendobj\n")
-        out += body.getvalue()
-    else:
-        numbers = sorted(offsets)
-        out += b"xref\n"
-        for first, count in _runs(numbers):
-            out += b"%d %d\n" % (first, count)
-            for n in range(first, first + count):
-                out += b"%010d %05d n \n" % (offsets[n], update.objects[n][0])
-        trailer[NameObject("/Size")] = NumberObject(update.next)
-        body = io.BytesIO()
-        trailer.write_to_stream(body)
-        out += b"trailer\n" + body.getvalue() + b"\n"
-    out += b"startxref\n%d\n%%%%EOF\n" % start
-    return bytes(out)
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What every reader's update of one stored file shares; only the stamp differs."""
+
+    body: bytes
+    """The shared objects (pages, content forms), serialised, as they follow the base."""
+    objects: tuple[tuple[int, int, int], ...]
+    """(number, generation, offset in ``body``) of each shared object."""
+    stamp: int
+    """Number of the stamp's Form XObject, which every page draws."""
+    draws: tuple[tuple[int, int, str, str, float, float, float, float], ...]
+    """(number, rotation, page form name, stamp name, crop box) of each drawing stream."""
+    next: int
+    """First free object number: the stamp's font and the xref stream go from here."""
+    prev: int
+    """Offset of the base's last cross-reference section (the update's /Prev)."""
+    xref_stream: bool
+    """Whether the base uses cross-reference streams (the update then does too)."""
+    root: tuple[int, int]
+    """The base's catalog (number, generation)."""
+    info: tuple[int, int] | None
+    """The base's document information dictionary, if any."""
+    first_id: str
+    """The first /ID of the base (hex): the document's identity, which updates keep."""
+
+    def to_bytes(self) -> bytes:
+        head = {"objects": self.objects, "stamp": self.stamp, "draws": self.draws,
+                "next": self.next, "prev": self.prev, "xref_stream": self.xref_stream,
+                "root": self.root, "info": self.info, "first_id": self.first_id,
+                "body": len(self.body)}
+        return json.dumps(head).encode("ascii") + b"\n" + self.body
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> UpdatePlan:
+        head, _, body = data.partition(b"\n")
+        fields = json.loads(head)
+        if fields.pop("body") != len(body):
+            raise ValueError("a cut-off update plan")
+        info = fields.pop("info")
+        return cls(body=body, objects=tuple(tuple(o) for o in fields.pop("objects")),
+                   draws=tuple(tuple(d) for d in fields.pop("draws")),
+                   root=tuple(fields.pop("root")), info=None if info is None else tuple(info),
+                   **fields)
 
 
-def stamp_update(base: BinaryIO, base_size: int, text_lines: Sequence[str], *,
-                 style: WatermarkStyle | None = None) -> bytes:
-    """Return the bytes to append to ``base`` (a stored PDF) so every page shows the stamp.
+def plan_update(base: BinaryIO, base_size: int) -> UpdatePlan:
+    """Parse the stored file once and write what every reader's update shares.
 
     ``base`` is a seekable binary file (a :class:`~ecabinet.documents.storage.StoredFile`
     reads only the segments pypdf asks for: the cross-reference, the page tree, the pages'
     content streams).
 
-    :raises WatermarkFontError: when the font cannot be loaded.
     :raises WatermarkError: when the stored PDF cannot take an update (encrypted, no xref).
     """
-    style = style or WatermarkStyle()
-    stamp_pdf = render_stamp(text_lines, style)
     reader = PdfReader(base)
     if reader.is_encrypted:
         raise WatermarkError("an encrypted PDF cannot take an update")
     prev = _start_of_last_xref(base, base_size)
     xref_stream = _uses_xref_stream(base, prev)
     update = _Update(int(reader.trailer["/Size"]))
-    stamp, stamp_size = _import_stamp(update, stamp_pdf)
+    stamp = update.reserve()
     draws: dict[tuple[object, ...], IndirectObject] = {}
     for page in reader.pages:
         old_resources = page.raw_get("/Resources") if "/Resources" in page else None
@@ -269,18 +271,13 @@ def stamp_update(base: BinaryIO, base_size: int, text_lines: Sequence[str], *,
         xobjects[NameObject(mark)] = stamp
         resources[NameObject("/XObject")] = xobjects
         box = page.cropbox
-        geometry = (own, mark, page.rotation % 360, float(box.left), float(box.bottom),
+        geometry = (page.rotation % 360, own, mark, float(box.left), float(box.bottom),
                     float(box.right), float(box.top))
-        draw = draws.get(geometry)
-        if draw is None:
-            matrix = stamp_matrix(stamp_size, style.span, geometry[2], geometry[3:])
-            ops = " ".join(f"{v:.4f}" for v in matrix)
-            inner = f"q {own} Do Q " if own else ""
-            draw = update.stream(f"{inner}q {ops} cm {mark} Do Q\n".encode("ascii"))
-            draws[geometry] = draw
+        if geometry not in draws:
+            draws[geometry] = update.reserve()
         new_page = DictionaryObject({k: page.raw_get(k) for k in page})
         new_page[NameObject("/Resources")] = resources
-        new_page[NameObject("/Contents")] = draw
+        new_page[NameObject("/Contents")] = draws[geometry]
         ref = page.indirect_reference
         update.put(ref.idnum, ref.generation, new_page)
     base.seek(0)
@@ -289,4 +286,102 @@ def stamp_update(base: BinaryIO, base_size: int, text_lines: Sequence[str], *,
         catalog[NameObject("/Version")] = NameObject("/1.4")
         root = reader.trailer.raw_get("/Root")
         update.put(root.idnum, root.generation, catalog)
-    return _serialise(update, reader, base_size, prev, xref_stream)
+    body, objects = bytearray(), []
+    for number in sorted(update.objects):
+        generation, data = update.objects[number]
+        objects.append((number, generation, len(body)))
+        body += data
+    root = reader.trailer.raw_get("/Root")
+    info = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
+    first_id = reader.trailer.get("/ID", [ByteStringObject(secrets.token_bytes(16))])[0]
+    return UpdatePlan(
+        body=bytes(body), objects=tuple(objects), stamp=stamp.idnum,
+        draws=tuple((ref.idnum, *geometry) for geometry, ref in draws.items()),
+        next=update.next, prev=prev, xref_stream=xref_stream,
+        root=(root.idnum, root.generation),
+        info=None if info is None else (info.idnum, info.generation),
+        first_id=bytes(first_id.original_bytes if hasattr(first_id, "original_bytes")
+                       else first_id).hex())
+
+
+def _trailer(plan: UpdatePlan) -> DictionaryObject:
+    trailer = DictionaryObject({
+        NameObject("/Root"): IndirectObject(*plan.root, None),
+        NameObject("/Prev"): NumberObject(plan.prev),
+        NameObject("/ID"): ArrayObject([ByteStringObject(bytes.fromhex(plan.first_id)),
+                                        ByteStringObject(secrets.token_bytes(16))])})
+    if plan.info is not None:
+        trailer[NameObject("/Info")] = IndirectObject(*plan.info, None)
+    return trailer
+
+
+def stamp_update(base: BinaryIO | UpdatePlan, base_size: int, text_lines: Sequence[str], *,
+                 style: WatermarkStyle | None = None) -> bytes:
+    """Return the bytes to append to a stored PDF of ``base_size`` bytes so every page shows
+    the stamp; ``base`` is its plan (:func:`plan_update`), or the file itself.
+
+    :raises WatermarkFontError: when the font cannot be loaded.
+    :raises WatermarkError: when the stored PDF cannot take an update (encrypted, no xref).
+    """
+    style = style or WatermarkStyle()
+    stamp_pdf = render_stamp(text_lines, style)
+    plan = base if isinstance(base, UpdatePlan) else plan_update(base, base_size)
+    update = _Update(plan.next)
+    stamp_size = _import_stamp(update, stamp_pdf, plan.stamp)
+    for number, rotation, own, mark, *box in plan.draws:
+        matrix = stamp_matrix(stamp_size, style.span, rotation, tuple(box))
+        ops = " ".join(f"{v:.4f}" for v in matrix)
+        inner = f"q {own} Do Q " if own else ""
+        update.put(number, 0, _stream_header(), f"{inner}q {ops} cm {mark} Do Q\n".encode())
+    out = bytearray(b"\n")
+    offsets = {number: (generation, base_size + 1 + offset)
+               for number, generation, offset in plan.objects}
+    out += plan.body
+    for number in sorted(update.objects):
+        generation, data = update.objects[number]
+        offsets[number] = (generation, base_size + len(out))
+        out += data
+    trailer, start = _trailer(plan), base_size + len(out)
+    if plan.xref_stream:
+        out += _xref_stream(trailer, offsets, update.next, start)
+    else:
+        out += _xref_table(trailer, offsets, update.next)
+    out += b"startxref\n%d\n%%%%EOF\n" % start
+    return bytes(out)
+
+
+def _xref_stream(trailer: DictionaryObject, offsets: dict[int, tuple[int, int]], number: int,
+                 start: int) -> bytes:
+    """The cross-reference section as a stream object (its own entry included)."""
+    offsets = {**offsets, number: (0, start)}
+    numbers = sorted(offsets)
+    rows = b"".join(b"\x01" + offsets[n][1].to_bytes(8, "big") + offsets[n][0].to_bytes(2, "big")
+                    for n in numbers)
+    data = zlib.compress(rows)
+    trailer.update({
+        NameObject("/Type"): NameObject("/XRef"),
+        NameObject("/Size"): NumberObject(number + 1),
+        NameObject("/W"): ArrayObject(NumberObject(w) for w in (1, 8, 2)),
+        NameObject("/Index"): ArrayObject(NumberObject(v) for run in _runs(numbers)
+                                          for v in run),
+        NameObject("/Filter"): NameObject("/FlateDecode"),
+        NameObject("/Length"): NumberObject(len(data)),
+    })
+    body = io.BytesIO()
+    body.write(b"%d 0 obj\n" % number)
+    trailer.write_to_stream(body)
+    body.write(b"\nstream\n" + data + b"\nendstream\nendobj\n")
+    return body.getvalue()
+
+
+def _xref_table(trailer: DictionaryObject, offsets: dict[int, tuple[int, int]],
+                size: int) -> bytes:
+    out = bytearray(b"xref\n")
+    for first, count in _runs(sorted(offsets)):
+        out += b"%d %d\n" % (first, count)
+        for n in range(first, first + count):
+            out += b"%010d %05d n \n" % (offsets[n][1], offsets[n][0])
+    trailer[NameObject("/Size")] = NumberObject(size)
+    body = io.BytesIO()
+    trailer.write_to_stream(body)
+    return bytes(out) + b"trailer\n" + body.getvalue() + b"\n"

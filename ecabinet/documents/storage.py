@@ -31,6 +31,7 @@ import re
 import secrets
 import struct
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -67,6 +68,8 @@ _MAGIC = b"\x00ECSEG2\n"
 _HEADER = struct.Struct(">8sIQ")
 _AAD_PREFIX = b"ecabinet/seg/2"
 _EXTENSION_KEY = "ecabinet.storage_key"
+_TOUCH_SECONDS = 60
+"""A cache entry's recency is refreshed at most this often (not on each of its ranges)."""
 
 
 class StorageError(Exception):
@@ -187,6 +190,7 @@ class StoredFile(io.RawIOBase):
                                "follows")
         self._aead = AESGCM(_key())
         self._pos = 0
+        self._last: tuple[int, bytes] = (-1, b"")  # pypdf reads one segment many times over
 
     def _last_whole(self, actual: int) -> int:
         return max(0, (actual - _HEADER.size) // (self._segment + _NONCE_BYTES + _TAG_BYTES))
@@ -196,6 +200,8 @@ class StoredFile(io.RawIOBase):
 
         :raises SegmentError: naming the segment when its seal fails.
         """
+        if index == self._last[0]:
+            return self._last[1]
         if not 0 <= index < self._count:
             raise SegmentError(f"stored file {self._name[:12]}… has no segment {index}")
         sealed_size = self._segment + _NONCE_BYTES + _TAG_BYTES
@@ -203,12 +209,14 @@ class StoredFile(io.RawIOBase):
         sealed = self._handle.read(sealed_size)
         final = index == self._count - 1
         try:
-            return self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:],
-                                      _aad(self._name, self.size, index, final))
+            plain = self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:],
+                                       _aad(self._name, self.size, index, final))
         except (InvalidTag, ValueError) as exc:
             raise SegmentError(
                 f"stored file {self._name[:12]}…: segment {index} of {self._count} is damaged, "
                 "out of place or sealed under another key") from exc
+        self._last = (index, plain)
+        return plain
 
     def read_range(self, start: int, end: int) -> bytes:
         """Plaintext bytes ``start`` to ``end`` (exclusive), clipped to the file."""
@@ -349,7 +357,8 @@ def open_cached(key: str) -> StoredFile | None:
     except StorageError:
         return None
     try:
-        os.utime(path)  # recency for the eviction; atime is often not kept (noatime)
+        if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
+            os.utime(path)  # recency for the eviction; atime is often not kept (noatime)
         opened.segment(0)  # refuses an entry sealed under another key before a byte is served
     except (OSError, StorageError):
         opened.close()
