@@ -122,3 +122,22 @@ def test_annotations_left_behind_are_carried_when_listed(world, document, monkey
                                actor=world.users["secretariat"])
     rows = service.annotations_of(document, member)
     assert [(r.anchor, r.page) for r in rows] == [(Anchor.EXACT, 1)]
+
+
+def test_upload_answers_before_carrying_which_runs_in_the_background(app, world, document):
+    import time
+
+    member = world.users["member"]
+    service.save_annotation(document, member, parse_annotation(payload()))
+    app.config["ANNOTATIONS_CARRY_INLINE"] = False
+    documents.replace_document(document, UploadedFile("v2.pdf", make_pages(3, preface=True)),
+                               actor=world.users["secretariat"])
+    current = document.current.id
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        carried = db.session.query(Annotation).filter_by(version_id=current).all()
+        if carried:
+            break
+        time.sleep(0.1)
+    assert [(r.anchor, r.page) for r in carried] == [(Anchor.EXACT, 1)]
