@@ -11,6 +11,9 @@ ECABINET_INSTANCE ?= $(CURDIR)/instance
 export ECABINET_INSTANCE
 # The second test pass: the same suite against the local PostgreSQL server (and Redis, always).
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/ecabinet_test
+# Each pass runs on one process per core (pytest-xdist), a test file per process at a time
+# (a file's fixtures are built once); PYTEST_SPLIT= runs it in one process.
+PYTEST_SPLIT ?= -n auto --dist loadfile
 
 .PHONY: setup run test lint test-deps translations extract-messages clean
 
@@ -64,9 +67,12 @@ lint: setup
 
 test: setup test-deps lint
 	@# Tests marked postgres need the PostgreSQL pass; the SQLite pass leaves them out.
-	@# Tests marked dbless never touch the database: the PostgreSQL pass leaves them out.
-	$(BIN)/python -m pytest -m "not postgres"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not dbless"
+	@# Tests marked dbless never touch the database, and client_side ones check only what the
+	@# browser makes of a page: the PostgreSQL pass leaves both out. Tests marked timing measure
+	@# a promised speed: they run once, alone, so that no other test shares the machine.
+	$(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not postgres and not timing"
+	$(BIN)/python -m pytest -m "timing and not postgres"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not dbless and not client_side and not timing"
 
 # Refresh the message catalogue after changing user-visible strings, then translate the .po.
 extract-messages: setup

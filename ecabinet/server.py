@@ -21,6 +21,7 @@ def init_socketio(app) -> None:
     """Bind Flask-SocketIO: Redis as message queue when REDIS_URL is set, so processes agree."""
     from ecabinet.extensions import socketio
     from ecabinet.live.events import LiveNamespace, socket_error
+    from ecabinet.notify.queue import queue_name
 
     if not any(ns.namespace == LiveNamespace.PATH for ns in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(LiveNamespace.PATH))
@@ -29,6 +30,9 @@ def init_socketio(app) -> None:
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _available_mode(),
         message_queue=app.config.get("REDIS_URL"),
+        # Redis's publish/subscribe ignores database numbers: deployments (and test runs) that
+        # share a Redis keep their socket messages apart by the name that parts their tasks.
+        channel=f"{queue_name(app)}-socketio",
         # Same origin only (engine.io compares Origin with Host); the namespace checks again.
         cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
     )

@@ -20,6 +20,8 @@ from ecabinet.extensions import db
 BUCKET_KEY = "ecabinet.live.bucket"
 DENIALS_KEY = "ecabinet.live.denials"
 ACCESS_REFUSALS = {"forbidden", "not_found"}
+clock = time.monotonic
+"""The clock buckets and intervals are measured by (a test holds it still)."""
 
 
 class RateLimited(EcabinetError):
@@ -35,7 +37,7 @@ def take_event_token() -> None:
     """
     cfg = current_app.config
     rate, burst = cfg["LIVE_EVENT_RATE"], cfg["LIVE_EVENT_BURST"]
-    now = time.monotonic()
+    now = clock()
     tokens, last = request.environ.get(BUCKET_KEY, (burst, now))
     tokens = min(burst, tokens + (now - last) * rate)
     if tokens < 1:
@@ -50,7 +52,7 @@ def note_denial(event: str, error: EcabinetError) -> None:
     count is written as one entry when the interval has passed or the socket closes."""
     if error.code not in ACCESS_REFUSALS:
         return
-    now = time.monotonic()
+    now = clock()
     pending = request.environ.get(DENIALS_KEY)
     if pending is None:
         _write(event, 1, error.code)

@@ -145,6 +145,7 @@ def test_packet_in_agenda_order_with_bookmarks(world, client, auth):
 
 # ---- the real path: `ecabinet run` + `ecabinet worker`, several packets at once -------------
 
+@pytest.mark.timing
 def test_healthz_answers_within_100_ms_while_packets_build(tmp_path):
     """Seven delegates ask for their packets at once; the server keeps answering /healthz."""
     import concurrent.futures

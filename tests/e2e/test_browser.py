@@ -35,6 +35,7 @@ def test_delegate_signs_in_and_sees_home_in_vietnamese(live_server, browser, tmp
     context.close()
 
 
+@pytest.mark.client_side
 def test_phone_layout_has_no_horizontal_scroll(live_server, browser):
     context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True,
                                   has_touch=True)
@@ -74,15 +75,21 @@ def test_server_refuses_socket_handshake_from_a_foreign_origin(live_server):
 @pytest.mark.redis
 def test_notice_through_redis_reaches_the_browser(browser, redis_url, tmp_path):
     """A second process (here: the test) emits through Redis; the server relays it live."""
+    import uuid
+
     import socketio
 
-    server = LiveServer(tmp_path, redis_url=redis_url).start()
+    # A name of this run's own: processes that share a Redis hear only their own channel.
+    name = f"ecabinet-test-{uuid.uuid4().hex}"
+    server = LiveServer(tmp_path, redis_url=redis_url)
+    server.env["ECABINET_QUEUE_NAME"] = name
+    server.start()
     try:
         page = browser.new_page()
         sign_in(page, server.url, "daibieu01")
         page.get_by_text("Trình đơn").click()
         page.get_by_text("Trực tuyến").wait_for()
-        external = socketio.RedisManager(redis_url, channel="flask-socketio", write_only=True)
+        external = socketio.RedisManager(redis_url, channel=f"{name}-socketio", write_only=True)
         try:
             external.emit("notification", {"text": "Cuộc họp đã được phát hành", "url": "/"},
                           namespace="/live", room=f"user:{server.user_id('daibieu01')}")

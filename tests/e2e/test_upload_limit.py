@@ -8,6 +8,8 @@ from tests.e2e.conftest import LiveServer, PageWatcher, sign_in, wait_ready
 
 TABLET = {"width": 1280, "height": 800}
 
+pytestmark = [pytest.mark.e2e, pytest.mark.client_side]
+
 
 @pytest.fixture(scope="module")
 def small_limit_server(tmp_path_factory):

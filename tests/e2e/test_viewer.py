@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from tests.documents.conftest import make_text_pdf
 from tests.e2e.conftest import PageWatcher, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.shared_server]
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_server, pytest.mark.client_side]
 
 TABLET = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -377,6 +377,7 @@ def test_tablet_toolbar_stays_put_when_a_result_shows(live_server, browser, widt
     context.close()
 
 
+@pytest.mark.timing
 def test_first_page_of_300_shows_fast_through_range_requests(live_server, browser):
     meeting_id = _published_meeting_of(live_server, "daibieu01")
     document_id = _upload_as_secretary(live_server, browser, meeting_id, pages=300)
