@@ -48,6 +48,7 @@ __all__ = [
     "cache_key",
     "has_file",
     "load_key",
+    "migrate_files",
     "open_cached",
     "open_file",
     "read_cached",
@@ -311,6 +312,24 @@ def open_file(sha: str) -> StoredFile:
         data = _read_whole(path, sha)
         _write_atomically(path, _segments(data, sha))
     return StoredFile(path, sha)
+
+
+def migrate_files() -> int:
+    """Rewrite every stored file still in format 1 in format 2 now; return how many.
+
+    Opening a file does this lazily; this is for doing it all at once (say before a meeting
+    whose large scans will be read in the browser).
+
+    :raises StorageError: naming the first file that is damaged (the others stay as they are).
+    """
+    migrated = 0
+    for folder in sorted((Path(current_app.instance_path) / "files").glob("[0-9a-f][0-9a-f]")):
+        for path in sorted(folder.iterdir()):
+            name = folder.name + path.name
+            if _HEX64.match(name) and not _is_segmented(path):
+                open_file(name).close()
+                migrated += 1
+    return migrated
 
 
 def _read_whole(path: Path, sha: str) -> bytes:

@@ -170,11 +170,10 @@ def test_truncation_with_a_rewritten_length_is_refused(app):
         stored.read_range(SEG, SEG + 1)
 
 
-def test_old_whole_file_format_still_reads_and_is_rewritten_on_open(app):
-    """A file sealed the way the first version of this module did (one AES-GCM seal)."""
+def _store_in_format_1(app, data: bytes) -> tuple[str, Path]:
+    """Seal a file the way the first version of this module did (one AES-GCM seal)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    data = _data(SEG + 3)
     sha = hashlib.sha256(data).hexdigest()
     storage.store_file(b"make the key")
     key = storage.load_key(Path(app.instance_path))
@@ -182,11 +181,29 @@ def test_old_whole_file_format_still_reads_and_is_rewritten_on_open(app):
     path.parent.mkdir(parents=True, exist_ok=True)
     nonce = os.urandom(12)
     path.write_bytes(nonce + AESGCM(key).encrypt(nonce, data, sha.encode("ascii")))
+    return sha, path
+
+
+def test_old_whole_file_format_still_reads_and_is_rewritten_on_open(app):
+    data = _data(SEG + 3)
+    sha, path = _store_in_format_1(app, data)
     assert storage.read_file(sha) == data
     with storage.open_file(sha) as stored:
         assert stored.read_range(SEG - 1, SEG + 3) == data[SEG - 1:]
     assert path.read_bytes().startswith(b"\x00ECSEG2\n")
     assert storage.read_file(sha) == data
+
+
+def test_migrate_files_rewrites_the_old_ones_only(app):
+    old = [_store_in_format_1(app, _data(100, seed)) for seed in (1, 2)]
+    new = storage.store_file(b"already in format 2")
+    mtime = _stored_path(app, new).stat().st_mtime_ns
+    assert storage.migrate_files() == 2
+    assert storage.migrate_files() == 0
+    for (sha, path), seed in zip(old, (1, 2), strict=True):
+        assert path.read_bytes().startswith(b"\x00ECSEG2\n")
+        assert storage.read_file(sha) == _data(100, seed)
+    assert _stored_path(app, new).stat().st_mtime_ns == mtime
 
 
 # ---- the cache: a size limit, least recently used first -------------------------------------
