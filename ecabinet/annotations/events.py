@@ -6,7 +6,6 @@ device that made the change (``device``, sent by the viewer), so that device ign
 
 from __future__ import annotations
 
-from ecabinet.annotations.service import annotation_json
 from ecabinet.extensions import socketio
 from ecabinet.live.events import LiveNamespace, user_room
 
@@ -14,12 +13,13 @@ EVENT = "annotation"
 REANCHORED = "annotations_reanchored"
 
 
-def push_annotation(owner_id: int, rows, *, number: int, device: str = "") -> None:
-    """One ``annotation`` event per changed row (a conflict sends the row and its copy)."""
-    for row in rows:
-        if row is None:
+def push_annotation(owner_id: int, shown, *, device: str = "") -> None:
+    """One ``annotation`` event per changed annotation, as ``service.annotation_json`` shows
+    it (a conflict sends the stored one and its copy)."""
+    for annotation in shown:
+        if annotation is None:
             continue
-        socketio.emit(EVENT, {"device": device[:64], "annotation": annotation_json(row, number)},
+        socketio.emit(EVENT, {"device": device[:64], "annotation": annotation},
                       namespace=LiveNamespace.PATH, to=user_room(owner_id))
 
 

@@ -60,12 +60,11 @@ def save(document_id: int):
     except AnnotationError as error:
         return _refusal(error)
     number = document.current.number
-    if result.outcome != "unchanged":
-        push_annotation(current_user.id, [result.annotation, result.copy], number=number,
-                        device=_device())
     body = {"outcome": result.outcome,
             "annotation": service.annotation_json(result.annotation, number),
             "copy": service.annotation_json(result.copy, number) if result.copy else None}
+    if result.outcome != "unchanged":
+        push_annotation(current_user.id, [body["annotation"], body["copy"]], device=_device())
     return jsonify(body), 201 if result.outcome == "created" else 200
 
 
@@ -78,12 +77,11 @@ def delete(document_id: int, client_id: str):
         result = service.delete_annotation(document, current_user, client_id[:36], revision)
     except AnnotationError as error:
         return _refusal(error)
-    number = document.current.number
     row = result.annotation
-    if result.outcome == "deleted" and row is not None:
-        push_annotation(current_user.id, [row], number=number, device=_device())
-    return jsonify(outcome=result.outcome,
-                   annotation=service.annotation_json(row, number) if row else None), \
+    shown = service.annotation_json(row, document.current.number) if row else None
+    if result.outcome == "deleted" and shown is not None:
+        push_annotation(current_user.id, [shown], device=_device())
+    return jsonify(outcome=result.outcome, annotation=shown), \
         409 if result.outcome == "conflict" else 200
 
 
