@@ -3,8 +3,8 @@
 Highlight (with QuadPoints), FreeText, Ink and Text (a note, with its Popup), each carrying
 its comment as a PDF text string (UTF-16, so Vietnamese stays intact) and the reader's name
 as author. The copy is not rewritten: the annotations go in an incremental update appended
-to it (pypdf ``incremental=True``), so a 300-page copy costs the pages touched, and whatever
-the copy's own update (the watermark) holds stays as it was.
+to it (:mod:`ecabinet.annotations.increment`), so a 300-page copy costs the pages touched,
+and whatever the copy's own update (the watermark) holds stays as it was.
 
 Free text carries its own appearance: a reader left to draw it from ``/DA`` uses Helvetica,
 which has no "ệ" (poppler says "found character that the font can't represent" and drops
@@ -19,7 +19,7 @@ import io
 from collections.abc import Iterable
 
 from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from pypdf.annotations import FreeText, Highlight, Popup, Text
 from pypdf.generic import (
     ArrayObject,
@@ -31,6 +31,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from ecabinet.annotations.increment import Increment
 from ecabinet.annotations.models import Annotation, Kind
 from ecabinet.documents.watermark import DEFAULT_FONT_PATH
 
@@ -82,8 +83,8 @@ def _freetext_rect(row: Annotation) -> tuple[float, float, float, float]:
     return (x1, min(y1, y2 - 2 * FREETEXT_SIZE), max(x2, x1 + 4 * FREETEXT_SIZE), y2)
 
 
-def _freetext_forms(writer: PdfWriter, rows: list[Annotation]) -> dict[str, object]:
-    """Each free text's appearance (a Form XObject in ``writer``), by client id."""
+def _freetext_forms(update: Increment, rows: list[Annotation]) -> dict[str, object]:
+    """Each free text's appearance (a Form XObject of the update), by client id."""
     if not rows:
         return {}
     layout = FPDF(unit="pt")
@@ -110,9 +111,9 @@ def _freetext_forms(writer: PdfWriter, rows: list[Annotation]) -> dict[str, obje
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
             NameObject("/BBox"): _numbers((0, 0, width, height)),
-            NameObject("/Resources"): page["/Resources"].clone(writer),
+            NameObject("/Resources"): update.import_object(page.raw_get("/Resources"), reader),
         })
-        forms[row.client_id] = writer._add_object(form)
+        forms[row.client_id] = update.add(form)
     return forms
 
 
@@ -144,27 +145,42 @@ def _note_rect(row: Annotation) -> tuple[float, float, float, float]:
 def export_pdf(pdf: bytes, rows: Iterable[Annotation], *, author: str) -> bytes:
     """``pdf`` with ``rows`` added as annotations of their pages (rows off the page count,
     which a document's own version cannot have, are left out)."""
-    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
-    count = len(writer.pages)
+    update = Increment(pdf)
+    count = len(update.reader.pages)
     rows = [row for row in rows if 1 <= row.page <= count]
-    forms = _freetext_forms(writer, [row for row in rows if row.kind == Kind.FREETEXT])
+    forms = _freetext_forms(update, [row for row in rows if row.kind == Kind.FREETEXT])
+    added: dict[int, list] = {}
     for row in rows:
         index = row.page - 1
+        page_ref = update.reader.pages[index].indirect_reference
+        refs = added.setdefault(index, [])
         if row.kind == Kind.HIGHLIGHT and row.rects:
-            writer.add_annotation(index, _common(_highlight(row), row, author))
+            annotation = _highlight(row)
         elif row.kind == Kind.FREETEXT:
-            writer.add_annotation(index, _common(_freetext(row, forms[row.client_id]), row,
-                                                 author))
+            annotation = _freetext(row, forms[row.client_id])
         elif row.kind == Kind.INK and row.paths:
-            writer.add_annotation(index, _common(_ink(row), row, author))
+            annotation = _ink(row)
         else:  # a note, or a highlight or drawing without geometry: a note at its place
             rect = _note_rect(row)
-            text = Text(rect=rect, text=row.comment or row.quote)
-            text[NameObject("/C")] = _rgb(row.color)
-            text[NameObject("/Name")] = NameObject("/Comment")
-            added = writer.add_annotation(index, _common(text, row, author))
-            popup = Popup(rect=(rect[2], rect[1] - 100, rect[2] + 200, rect[3]), parent=added)
-            added[NameObject("/Popup")] = writer.add_annotation(index, popup).indirect_reference
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            annotation = Text(rect=rect, text=row.comment or row.quote)
+            annotation[NameObject("/C")] = _rgb(row.color)
+            annotation[NameObject("/Name")] = NameObject("/Comment")
+            popup = Popup(rect=(rect[2], rect[1] - 100, rect[2] + 200, rect[3]))
+            note_ref, popup_ref = update.reserve(), update.add(popup)
+            popup[NameObject("/Parent")] = note_ref
+            popup[NameObject("/P")] = page_ref
+            annotation[NameObject("/Popup")] = popup_ref
+            annotation[NameObject("/P")] = page_ref
+            update.objects[note_ref.idnum] = (0, _common(annotation, row, author))
+            refs += [note_ref, popup_ref]
+            continue
+        annotation[NameObject("/P")] = page_ref
+        refs.append(update.add(_common(annotation, row, author)))
+    for index, refs in added.items():
+        page = update.reader.pages[index]
+        redefined = DictionaryObject({k: page.raw_get(k) for k in page})
+        existing = page.get("/Annots")
+        redefined[NameObject("/Annots")] = ArrayObject(
+            [*(existing.get_object() if existing is not None else []), *refs])
+        update.redefine(page.indirect_reference, redefined)
+    return update.write()

@@ -91,3 +91,15 @@ def test_exported_over_http_for_each_kind(app, world, document, kind):
     subtype = {"highlight": "/Highlight", "freetext": "/FreeText", "ink": "/Ink",
                "note": "/Text"}[kind]
     assert annotations_of(response.data)[subtype]["/Contents"] == TEXTS[kind]
+
+
+def test_export_follows_a_file_whose_last_section_is_an_xref_stream():
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(make_pages(2))) as source:
+        packed = io.BytesIO()
+        source.save(packed, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf = export_pdf(packed.getvalue(), [row(k) for k in TEXTS], author="Phạm Quốc Bảo")
+    assert set(annotations_of(pdf)) == {"/Highlight", "/FreeText", "/Ink", "/Text", "/Popup"}
+    with pikepdf.open(io.BytesIO(pdf)) as reread:  # qpdf reads the update's xref stream
+        assert len(reread.pages[0].Annots) == 5
