@@ -113,6 +113,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.return_draft": {"POST": CHAIR},
     "conclusions.issue": {"POST": CLERK},
     "conclusions.to_issue": {"GET": CLERK},
+    "conclusions.verify": {"GET": EVERYONE, "POST": EVERYONE},  # the public check of a notice
     # a reader's own annotations (ecabinet/annotations/): whoever reads the document, each
     # seeing only their own; opinions go from participants to the secretariat
     "annotations.index": {"GET": MEETING},

@@ -9,11 +9,18 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
-from ecabinet.conclusions import issuing, keys, labels, service  # noqa: F401 - labels register
+from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit codes' words
+    issuing,
+    keys,
+    labels,
+    service,
+    verification,
+)
 from ecabinet.conclusions.errors import ConclusionError, Incomplete, SigningFailed
 from ecabinet.conclusions.forms import parse_draft
 from ecabinet.conclusions.models import EDITABLE, ConclusionStatus
@@ -27,8 +34,12 @@ from ecabinet.conclusions.permissions import (
 from ecabinet.core.permissions import deny, guard, require
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.panels import register_panel
+from signing import message
 
 bp = Blueprint("conclusions", __name__)
+FIELD_LABELS = {"signer": _l("The person in authority"),
+                "marks": _l("The body: number and date"),
+                "seal": _l("The body: seal")}
 MAX_KEY_FILE = 64 * 1024
 
 
@@ -217,6 +228,25 @@ def to_issue():
     return render_template("conclusions/to_issue.html", rows=rows,
                            labels=service.STATUS_LABELS, Status=ConclusionStatus,
                            number_text=issuing.number_text)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():
+    """Anyone (no sign-in) checks a notice: its signatures and whether we issued exactly it."""
+    result, problem = None, None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(verification.MAX_UPLOAD + 1) if upload else b""
+        if not data:
+            problem = _("Choose the PDF file to check.")
+        else:
+            result = verification.verify_upload(data, keys.trust_roots())
+    meeting = meetings.get_meeting(result.conclusion.meeting_id) \
+        if result and result.conclusion else None
+    return render_template("conclusions/verify.html", result=result, problem=problem,
+                           meeting=meeting, field_labels=FIELD_LABELS, message=message,
+                           number_text=issuing.number_text,
+                           lang=_lang()), 422 if problem else 200
 
 
 def conclusion_panel(meeting, user) -> dict | None:
