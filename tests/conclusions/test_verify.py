@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from ecabinet.conclusions import issuing, service
 from ecabinet.conclusions.verification import verify_upload
 from signing import samples
-from tests.conclusions.test_service import NOW, signed
+from tests.conclusions.test_service import signed
 from tests.conftest import csrf_token, require_service
 
 
