@@ -154,9 +154,13 @@ function wireToolbar() {
     event.preventDefault();
   });
   window.addEventListener("hashchange", () => goTo(requestedPage()));
-  window.addEventListener("resize", () => {
+  // Fit width follows the box's width: a turned tablet, the sidebar opened or closed.
+  let width = container.clientWidth;
+  new ResizeObserver(() => {
+    if (container.clientWidth === width) return;
+    width = container.clientWidth;
     if (pdfViewer.currentScaleValue === "page-width") pdfViewer.currentScaleValue = "page-width";
-  });
+  }).observe(container);
   root.addEventListener("viewer:goto", (event) => goTo(Number(event.detail.page) || 1));
   wireTouch({ container, pages: pagesDiv, pdfViewer });
   hideChromeOnScroll(container);

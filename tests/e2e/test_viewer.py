@@ -92,6 +92,7 @@ def test_delegate_opens_document_at_page_12_without_csp_violation(live_server, b
     box = page.locator(_page(12)).bounding_box()
     assert box and box["y"] < TABLET["height"], "page 12 is not in view"
     assert page.locator("#viewer-progress").is_hidden(), "the loading bar stays up"
+    assert page.locator(".viewer-progress-text").text_content() == "Đang tải… (30 trang)"
     assert page.locator(".viewer-bar").bounding_box()["height"] < 60, "the tools take two rows"
     page.screenshot(path=tmp_path / "viewer-page-12.png")
     assert elapsed < 15
@@ -103,6 +104,14 @@ def test_delegate_opens_document_at_page_12_without_csp_violation(live_server, b
     page.locator("#viewer[data-current-page='20']").wait_for()
     page.get_by_role("button", name="Trang", exact=True).click()
     page.locator(".thumb[data-page='20'][aria-current='page']").wait_for()
+    # Fit width follows the narrower box once the sidebar is open.
+    scroller = page.locator("#viewer-pages")
+    page.wait_for_function("""() => {
+      const box = document.getElementById('viewer-pages');
+      const shown = document.querySelector('#viewer-canvas .page[data-page-number="20"]');
+      return shown.getBoundingClientRect().right <= box.getBoundingClientRect().right;
+    }""")
+    assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth")
     page.get_by_role("button", name="Trang sau").click()
     page.locator(".thumb[data-page='21'][aria-current='page']").wait_for()
     assert page.locator(".thumb[aria-current]").count() == 1
