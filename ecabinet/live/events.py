@@ -16,7 +16,9 @@ from flask_socketio import Namespace, join_room
 from ecabinet.accounts.auth import SESSION_TOKEN_KEY
 from ecabinet.core.errors import EcabinetError, NotFound
 from ecabinet.live.connection import flush_denials, note_denial, take_event_token
+from ecabinet.live.dispatch import handle_event
 from ecabinet.live.handlers import handler_for
+from ecabinet.live.identity import remember, use_remembered
 from ecabinet.live.session_watch import remember_session
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.permissions import can_view_meeting
@@ -48,12 +50,13 @@ def meeting_room(meeting_id: int) -> str:
 
 def signed_in(handler):
     """Guard every event: spend a token of the connection's rate limit first (a flood costs
-    no query), re-check the session (a user deactivated mid-meeting is refused), and audit
-    refusals coalesced per connection."""
+    no query), re-check the session with one query (a user deactivated mid-meeting is
+    refused; live/identity.py), and audit refusals coalesced per connection."""
 
     @wraps(handler)
     def guarded(self, *args):
         take_event_token()
+        use_remembered()
         if not current_user.is_authenticated:
             raise NotSignedIn(_l("Please sign in to continue."))
         try:
@@ -87,13 +90,14 @@ class LiveNamespace(Namespace):
         """Our own on_* events first; then those that features registered
         (ecabinet/live/handlers.py), behind the same session check and error mapping."""
         if event == "disconnect":
-            return self.socketio._handle_event(MethodType(_on_closed, self), event,
-                                               self.namespace, *args)
+            return handle_event(self.socketio, MethodType(_on_closed, self), event,
+                                self.namespace, *args)
         feature = handler_for(event or "")
-        if feature is None or hasattr(self, f"on_{event}"):
+        if event == "connect" or (feature is None and not hasattr(self, f"on_{event}")):
             return super().trigger_event(event, *args)
-        method = MethodType(signed_in(lambda _self, data=None: feature(data)), self)
-        return self.socketio._handle_event(method, event, self.namespace, *args)
+        own = getattr(self, f"on_{event}", None)
+        method = own or MethodType(signed_in(lambda _self, data=None: feature(data)), self)
+        return handle_event(self.socketio, method, event, self.namespace, *args)
 
     def on_connect(self, auth=None):
         if not origin_allowed():
@@ -102,6 +106,7 @@ class LiveNamespace(Namespace):
         if not current_user.is_authenticated:
             return False
         remember_session(request.environ, session.get(SESSION_TOKEN_KEY))
+        remember(current_user._get_current_object())
         join_room(user_room(current_user.id))
         return True
 

@@ -21,13 +21,20 @@ def require_int(data, key: str) -> int:
     return value
 
 
+def acting_user():
+    """The event's user itself, not Flask-Login's proxy: permission checks read it dozens of
+    times per event, and each read through the proxy looks the user up again."""
+    return current_user._get_current_object()
+
+
 def load_meeting(data, check):
     """The event's meeting: not_found where the user may not see it, forbidden where they
     may see it but not do this."""
     meeting_id = require_int(data, "meeting_id")
     meeting = meetings.get_meeting(meeting_id)
-    if not can_view_meeting(meeting, current_user):
+    user = acting_user()
+    if not can_view_meeting(meeting, user):
         raise NotFound(_l("Meeting %(id)s does not exist.", id=meeting_id))
-    if not check(meeting, current_user):
+    if not check(meeting, user):
         raise Forbidden(_l("You may not do this in this meeting."))
     return meeting

@@ -12,10 +12,10 @@ from ecabinet.extensions import socketio
 from ecabinet.live import attendance
 from ecabinet.live import room as live
 from ecabinet.live.handlers import live_event
-from ecabinet.live.loading import BadRequest, load_meeting, require_int
+from ecabinet.live.loading import BadRequest, acting_user, load_meeting, require_int
 from ecabinet.live.models import Presence
 from ecabinet.live.permissions import can_enter_room, can_run_room
-from ecabinet.live.state import personal_snapshot, room_snapshot
+from ecabinet.live.state import personal_snapshot, room_snapshot, room_stamp
 from ecabinet.voting import service as voting
 
 NAMESPACE = "/live"
@@ -38,21 +38,23 @@ def broadcast(meeting) -> None:
 @live_event("room_join")
 def room_join(data):
     """Join the room and get its whole state: also what a reconnecting client sends first."""
-    meeting = load_meeting(data, can_enter_room)
+    meeting, user = load_meeting(data, can_enter_room), acting_user()
     join_room(room_name(meeting.id))
-    if can_run_room(meeting, current_user):
+    if can_run_room(meeting, user):
         join_room(runners_name(meeting.id))
-    if voting.close_overdue(meeting=meeting):  # a timed poll whose closer did not run
+    stamp = room_stamp(meeting, user.id)  # read after joining: no change is missed
+    if stamp.poll_overdue and voting.close_overdue(meeting=meeting):  # its closer did not run
         broadcast(meeting)
-    return personal_snapshot(meeting, current_user)
+        stamp = room_stamp(meeting, user.id)
+    return personal_snapshot(meeting, user, stamp)
 
 
 @live_event("check_in")
 def check_in(data):
     meeting = load_meeting(data, can_enter_room)
-    attendance.check_in(meeting, current_user)
+    attendance.check_in(meeting, acting_user())
     broadcast(meeting)
-    return personal_snapshot(meeting, current_user)
+    return personal_snapshot(meeting, acting_user())
 
 
 @live_event("mark_attendance")

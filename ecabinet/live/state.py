@@ -3,12 +3,16 @@ after every change, so that a client never has to piece the room together from d
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import UTC
+from functools import cache
 
 from ecabinet.accounts import service as accounts
 from ecabinet.core.timeutil import utcnow
 from ecabinet.live import attendance
 from ecabinet.live import room as live
+from ecabinet.live.models import Presence
 from ecabinet.live.permissions import can_run_room, can_run_votes
 from ecabinet.meetings.models import Meeting
 from ecabinet.voting import service as voting
@@ -66,16 +70,106 @@ def room_snapshot(meeting: Meeting) -> dict:
     }
 
 
-def personal_snapshot(meeting: Meeting, user) -> dict:
-    """The room plus what this user may do and has done (whether they voted)."""
+@dataclass(frozen=True)
+class RoomStamp:
+    """What changes whenever the room does, read in one query; with the person's own facts."""
+
+    room: tuple
+    """Room version, attendance count and latest mark, latest poll, its status and count."""
+    poll_id: int | None
+    poll_open: bool
+    poll_overdue: bool
+    my_presence: str | None
+    i_voted: bool
+
+
+@cache
+def _stamp_statement():
+    """Built once: composing this statement costs more than running it."""
+    from sqlalchemy import bindparam, func, literal, select
+
+    from ecabinet.live.models import Attendance, RoomState
+    from ecabinet.voting.models import NamedBallot, Poll, SecretVoter
+
+    meeting, user = bindparam("meeting_id"), bindparam("user_id")
+    latest = select(func.max(Poll.id)).where(Poll.meeting_id == meeting).scalar_subquery()
+
+    def count(model, *where):
+        return select(func.count()).select_from(model).where(
+            model.poll_id == latest, *where).scalar_subquery()
+
+    return select(
+        select(RoomState.version).where(RoomState.meeting_id == meeting).scalar_subquery(),
+        select(func.count()).select_from(Attendance)
+        .where(Attendance.meeting_id == meeting).scalar_subquery(),
+        select(func.max(Attendance.at)).where(Attendance.meeting_id == meeting)
+        .scalar_subquery(),
+        latest,
+        select(Poll.status).where(Poll.id == latest).scalar_subquery(),
+        select(Poll.closes_at).where(Poll.id == latest).scalar_subquery(),
+        count(NamedBallot) + count(SecretVoter),
+        select(Attendance.presence).where(Attendance.meeting_id == meeting,
+                                          Attendance.user_id == user).scalar_subquery(),
+        count(NamedBallot, NamedBallot.voter_id == user)
+        + count(SecretVoter, SecretVoter.voter_id == user),
+        literal(1))
+
+
+def room_stamp(meeting: Meeting, user_id: int | None = None) -> RoomStamp:
+    from ecabinet.extensions import db
+
+    version, marks, last_mark, poll_id, status, closes_at, voted, presence, mine, _one = (
+        db.session.connection().execute(_stamp_statement(), {
+            "meeting_id": meeting.id, "user_id": user_id or 0}).one())
+    status = PollStatus(status) if status is not None else None
+    is_open = status == PollStatus.OPEN
+    return RoomStamp(
+        room=(meeting.id, meeting.created_at, meeting.revision, meeting.status, version, marks,
+              last_mark, poll_id, status, voted),
+        poll_id=poll_id, poll_open=is_open,
+        poll_overdue=bool(is_open and closes_at and _aware(closes_at) <= utcnow()),
+        my_presence=str(presence) if presence is not None else None, i_voted=bool(mine))
+
+
+def _aware(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def shared_snapshot(meeting: Meeting, stamp: RoomStamp) -> dict:
+    """`room_snapshot`, built once for however many screens ask while the room is unchanged.
+
+    Not meeting state kept in memory: a copy of what the database holds, keyed by a stamp
+    every caller reads from the database first (`room_stamp`), so a change made by any
+    process is seen by the next caller; kept LIVE_SNAPSHOT_TTL_S seconds at most, for what
+    the stamp does not cover (people's names, members in office). Read the stamp before
+    building: the copy is then never older than its key.
+    """
+    from flask import current_app
+
+    memo = current_app.extensions.setdefault("ecabinet_room_snapshots", {})
+    ttl = current_app.config.get("LIVE_SNAPSHOT_TTL_S", 2.0)
+    now = time.monotonic()
+    held = memo.get(meeting.id)
+    if held is not None and held[0] == stamp.room and now - held[1] <= ttl:
+        return held[2]
     snapshot = room_snapshot(meeting)
-    poll = snapshot["poll"]
+    if len(memo) > 64:
+        memo.clear()
+    memo[meeting.id] = (stamp.room, now, snapshot)
+    return snapshot
+
+
+def personal_snapshot(meeting: Meeting, user, stamp: RoomStamp | None = None) -> dict:
+    """The room plus what this user may do and has done (whether they voted): a few
+    queries, however many people are in the room."""
+    stamp = stamp or room_stamp(meeting, user.id)
+    snapshot = {**shared_snapshot(meeting, stamp), "server_time": _iso(utcnow())}
     snapshot["me"] = {
         "id": user.id, "can_run": can_run_room(meeting, user),
         "can_vote_admin": can_run_votes(meeting, user),
-        "present": user.id in snapshot["present_ids"],
-        "voted": bool(poll and user.id in voting.voted_ids(voting.get_poll(poll["id"]))),
+        "present": stamp.my_presence == Presence.PRESENT.value,
+        "voted": stamp.i_voted,
     }
-    if snapshot["me"]["can_run"] and poll and poll["status"] == PollStatus.OPEN.value:
-        snapshot["waiting"] = voting.waiting_voters(voting.get_poll(poll["id"]), meeting)
+    if snapshot["me"]["can_run"] and stamp.poll_open:
+        snapshot["waiting"] = voting.waiting_voters(voting.get_poll(stamp.poll_id), meeting)
     return snapshot

@@ -13,9 +13,10 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ecabinet.accounts.models import User
 from ecabinet.audit import service as audit
@@ -24,15 +25,13 @@ from ecabinet.core.errors import NotFound
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.live import attendance
-from ecabinet.meetings.models import Meeting, ParticipantRole
-from ecabinet.meetings.permissions import participant_role
+from ecabinet.meetings.models import Meeting, MeetingParticipant, MeetingStatus, ParticipantRole
+from ecabinet.meetings.permissions import VISIBLE_TO_PARTICIPANTS, participant_role
 from ecabinet.voting import rules, writer
 from ecabinet.voting.errors import (
-    AlreadyVoted,
     InvalidBallot,
     InvalidPoll,
     NoQuorum,
-    NotEligible,
     PollClosed,
 )
 from ecabinet.voting.models import (
@@ -87,7 +86,7 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def make_receipt(poll: Poll, token: str) -> str:
+def make_receipt(poll, token: str) -> str:
     """A short code the voter can find in the published result: "K7Q2-M9XA"."""
     digest = hmac.new(bytes.fromhex(poll.receipt_key), token.encode(), hashlib.sha256).digest()
     code = "".join("ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[b % 32] for b in digest[:8])
@@ -149,18 +148,60 @@ def open_poll(meeting: Meeting, data: PollData, *, actor: User | None,
 
 def is_eligible(poll: Poll, meeting: Meeting, user: User) -> bool:
     """Members taking part (chair or delegate) who are present; guests never vote, nor does
-    a deputy taking part in someone's place (the body's regulation would have to allow it)."""
+    a deputy taking part in someone's place (the body's regulation would have to allow it).
+    The ballot writer applies the same rule to each batch, in the transaction that stores it."""
     return (participant_role(meeting, user, stand_ins=False) in VOTING_ROLES
             and attendance.is_present(meeting, user.id))
 
 
-def _check_open(poll: Poll) -> None:
-    if poll.status != PollStatus.OPEN or (poll.closes_at and utcnow() >= poll.closes_at):
-        raise PollClosed(_l("This vote is closed; the ballot was not counted."))
+@dataclass(frozen=True)
+class BallotPoll:
+    """What taking one ballot needs of its poll and of the voter's own place in the meeting,
+    read in one query (a ballot must not cost an ORM load of poll, meeting and roles)."""
+
+    id: int
+    meeting_id: int
+    kind: PollKind
+    choice_count: int
+    max_choices: int
+    receipt_key: str
+    voter_role: ParticipantRole | None
+    """The voter's own role in the meeting (not one they stand in for), None if none."""
+    meeting_status: MeetingStatus
+
+    @property
+    def voter_may_enter(self) -> bool:
+        """A chair or delegate of a meeting open to its participants: exactly those whom
+        `can_enter_room` admits by their role alone; anyone else is checked in full."""
+        return (self.voter_role in VOTING_ROLES
+                and self.meeting_status in VISIBLE_TO_PARTICIPANTS)
 
 
-def _check_choices(poll: Poll, choices: tuple[int, ...]) -> tuple[int, ...]:
-    count = len(poll_choices(poll))
+@cache
+def _ballot_poll_statement():
+    """Built once: composing a statement costs more than running it."""
+    return (select(Poll.meeting_id, Poll.kind, Poll.choices, Poll.max_choices,
+                   Poll.receipt_key, MeetingParticipant.role, Meeting.status)
+            .join(Meeting, Meeting.id == Poll.meeting_id)
+            .outerjoin(MeetingParticipant,
+                       (MeetingParticipant.meeting_id == Poll.meeting_id)
+                       & (MeetingParticipant.user_id == bindparam("voter_id")))
+            .where(Poll.id == bindparam("poll_id")))
+
+
+def ballot_poll(poll_id: int, voter_id: int) -> BallotPoll:
+    """:raises NotFound: when there is no such poll."""
+    row = db.session.connection().execute(_ballot_poll_statement(),
+                                          {"poll_id": poll_id, "voter_id": voter_id}).first()
+    if row is None:
+        raise NotFound(_l("Poll %(id)s does not exist.", id=poll_id))
+    meeting_id, kind, choices, max_choices, key, role, status = row
+    return BallotPoll(poll_id, meeting_id, kind, len(json.loads(choices)), max_choices, key,
+                      role, status)
+
+
+def _check_choices(poll, choices: tuple[int, ...]) -> tuple[int, ...]:
+    count = poll.choice_count if isinstance(poll, BallotPoll) else len(poll_choices(poll))
     picked = tuple(sorted(set(choices)))
     if not picked or len(picked) > poll.max_choices or not all(0 <= c < count for c in picked):
         raise InvalidBallot(_l("Choose between 1 and %(n)d of the listed options.",
@@ -176,8 +217,14 @@ def _check_token(token: str) -> str:
 
 def cast_ballot(poll: Poll, meeting: Meeting, voter: User, choices: tuple[int, ...],
                 token: str) -> Receipt:
+    """Store one ballot and return its receipt (see `cast`)."""
+    return cast(ballot_poll(poll.id, voter.id), voter.id, choices, token)
+
+
+def cast(poll: BallotPoll, voter_id: int, choices: tuple[int, ...], token: str) -> Receipt:
     """Store one ballot and return its receipt, after the commit (by the process's ballot
-    writer, which commits whatever ballots are waiting in one durable transaction).
+    writer, which checks and commits whatever ballots are waiting in one durable
+    transaction: whether the poll is open, the voter eligible, a ballot already stored).
 
     A retry with the same token returns the original receipt and stores nothing. A new token
     from someone who already voted changes the ballot where the poll allows it.
@@ -188,35 +235,16 @@ def cast_ballot(poll: Poll, meeting: Meeting, voter: User, choices: tuple[int, .
     :raises AlreadyVoted: a second, different ballot where no change is allowed.
     """
     token = _check_token(token)
-    previous = _previous(poll, voter)
-    if previous is not None and previous.token_hash == _hash(token):
-        return _receipt_again(poll, previous, token)
-    _check_open(poll)
-    if not is_eligible(poll, meeting, voter):
-        raise NotEligible(_l("Only members present at the meeting may vote."))
     picked = _check_choices(poll, choices)
-    if previous is not None and not poll.allow_change:
-        raise AlreadyVoted(_l("You have already voted in this poll."))
-    job = writer.BallotJob(poll_id=poll.id, voter_id=voter.id, choices=picked,
+    job = writer.BallotJob(poll_id=poll.id, voter_id=voter_id, choices=picked,
                            token_hash=_hash(token), receipt=make_receipt(poll, token))
-    # End this request's transaction: it must hold no lock the writer waits for, and must
-    # see the ballot afterwards (a SQLite read keeps its snapshot until it ends).
+    # End this request's transaction: it must hold no lock or pooled connection while it
+    # waits, and must see the ballot afterwards (a SQLite read keeps its snapshot).
     db.session.commit()
     outcome, stored = writer.submit(job).outcome
     named = poll.kind == PollKind.NAMED
     return Receipt(poll.id, job.receipt, tuple(stored) if named else (),
                    repeated=outcome == "repeated")
-
-
-def _previous(poll: Poll, voter: User):
-    model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
-    return db.session.execute(select(model).where(model.poll_id == poll.id,
-                                                  model.voter_id == voter.id)).scalar_one_or_none()
-
-
-def _receipt_again(poll: Poll, previous, token: str) -> Receipt:
-    choices = tuple(json.loads(previous.choices)) if poll.kind == PollKind.NAMED else ()
-    return Receipt(poll.id, make_receipt(poll, token), choices, repeated=True)
 
 
 def waiting_voters(poll: Poll, meeting: Meeting) -> list[str]:

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import create_engine, or_, select, update
+from sqlalchemy import create_engine, insert, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db, socketio
-from ecabinet.voting.errors import AlreadyVoted, NotRecorded, PollClosed
+from ecabinet.voting.errors import AlreadyVoted, NotEligible, NotRecorded, PollClosed
 from ecabinet.voting.models import (
     NamedBallot,
     Poll,
@@ -161,74 +161,120 @@ def write_batch(session: Session, batch: list[BallotJob]) -> None:
 
 
 def _store(session: Session, batch: list[BallotJob]) -> None:
+    """Check and store the batch with a handful of statements however large it is: lock the
+    open polls, read the polls, the voters' stored ballots and who of them may vote, insert."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
-    open_polls = _lock_open_polls(session, {job.poll_id for job in batch})
-    existing = _existing(session, open_polls, batch)
+    poll_ids = {job.poll_id for job in batch}
+    open_ids = _lock_open_polls(session, poll_ids)
+    polls = {row.id: row for row in session.execute(
+        select(Poll.id, Poll.meeting_id, Poll.kind, Poll.allow_change)
+        .where(Poll.id.in_(poll_ids)))}
+    existing = _existing(session, polls, batch)
+    eligible = _eligible(session, [polls[i] for i in open_ids if i in polls], batch)
+    rows: dict[type, list[dict]] = {NamedBallot: [], SecretVoter: [], SecretBallot: []}
     for job in batch:
-        poll = open_polls.get(job.poll_id)
+        poll = polls.get(job.poll_id)
         if poll is None:
             job.outcome = PollClosed(_l("This vote is closed; the ballot was not counted."))
             continue
-        job.outcome = _place(session, poll, job, existing)
+        job.outcome = _place(session, poll, job, existing, rows,
+                             open_=poll.id in open_ids,
+                             eligible=(poll.id, job.voter_id) in eligible)
+    secrets.SystemRandom().shuffle(rows[SecretBallot])  # row order says nothing of who
+    for model, values in rows.items():
+        if values:
+            session.execute(insert(model), values)
     session.commit()
 
 
-def _lock_open_polls(session: Session, poll_ids: set[int]) -> dict[int, Poll]:
+def _lock_open_polls(session: Session, poll_ids: set[int]) -> set[int]:
     """Touch the open polls' rows first: the lock that orders this batch against a close
     and against other processes' writers."""
     now = utcnow()
-    touched = session.execute(
+    return set(session.execute(
         update(Poll).where(Poll.id.in_(poll_ids), Poll.status == PollStatus.OPEN,
                            or_(Poll.closes_at.is_(None), Poll.closes_at > now))
         .values(status=PollStatus.OPEN).returning(Poll.id)
-        .execution_options(synchronize_session=False)).scalars().all()
-    if not touched:
-        return {}
-    return {poll.id: poll for poll in
-            session.execute(select(Poll).where(Poll.id.in_(touched))).scalars()}
+        .execution_options(synchronize_session=False)).scalars())
 
 
-def _existing(session: Session, polls: dict[int, Poll],
-              batch: list[BallotJob]) -> dict[tuple[int, int], object]:
-    """The stored ballot (named) or voter row (secret) of each voter in the batch."""
-    found: dict[tuple[int, int], object] = {}
+def _existing(session: Session, polls: dict, batch: list[BallotJob]) -> dict[tuple, dict]:
+    """The stored ballot (named) or voter row (secret) of each voter in the batch, as
+    {"token_hash", "choices"} (choices of a named poll only)."""
+    found: dict[tuple[int, int], dict] = {}
     for poll in polls.values():
-        model = SecretVoter if poll.kind == PollKind.SECRET else NamedBallot
         voters = {job.voter_id for job in batch if job.poll_id == poll.id}
-        rows = session.execute(select(model).where(model.poll_id == poll.id,
-                                                   model.voter_id.in_(voters))).scalars()
-        for row in rows:
-            found[(poll.id, row.voter_id)] = row
+        if poll.kind == PollKind.SECRET:
+            query = select(SecretVoter.voter_id, SecretVoter.token_hash, literal_column("''"))
+            query = query.where(SecretVoter.poll_id == poll.id,
+                                SecretVoter.voter_id.in_(voters))
+        else:
+            query = select(NamedBallot.voter_id, NamedBallot.token_hash, NamedBallot.choices)
+            query = query.where(NamedBallot.poll_id == poll.id,
+                                NamedBallot.voter_id.in_(voters))
+        for voter_id, token_hash, choices in session.execute(query):
+            found[(poll.id, voter_id)] = {"token_hash": token_hash, "choices": choices}
     return found
 
 
-def _place(session: Session, poll: Poll, job: BallotJob, existing: dict) -> object:
+def _eligible(session: Session, polls: list, batch: list[BallotJob]) -> set[tuple[int, int]]:
+    """(poll, voter) of the batch's voters who may vote: a chair or delegate of the meeting in
+    their own right, present (the rule of `service.is_eligible`, read for the whole batch)."""
+    from ecabinet.live.models import Attendance, Presence
+    from ecabinet.meetings.models import MeetingParticipant
+    from ecabinet.voting.service import VOTING_ROLES
+
+    found = set()
+    for poll in polls:
+        voters = {job.voter_id for job in batch if job.poll_id == poll.id}
+        found.update((poll.id, voter) for voter in session.execute(
+            select(MeetingParticipant.user_id)
+            .join(Attendance, (Attendance.meeting_id == MeetingParticipant.meeting_id)
+                  & (Attendance.user_id == MeetingParticipant.user_id))
+            .where(MeetingParticipant.meeting_id == poll.meeting_id,
+                   MeetingParticipant.role.in_(VOTING_ROLES),
+                   MeetingParticipant.user_id.in_(voters),
+                   Attendance.presence == Presence.PRESENT)).scalars())
+    return found
+
+
+def _place(session: Session, poll, job: BallotJob, existing: dict, rows: dict, *,
+           open_: bool, eligible: bool) -> object:
+    """The job's outcome; the rows to insert are added to `rows`."""
     key = (poll.id, job.voter_id)
     previous = existing.get(key)
-    if previous is not None and previous.token_hash == job.token_hash:
+    if previous is not None and previous["token_hash"] == job.token_hash:
         return ("repeated", _choices_of(poll, previous))
+    if not open_:
+        return PollClosed(_l("This vote is closed; the ballot was not counted."))
+    if not eligible:
+        return NotEligible(_l("Only members present at the meeting may vote."))
     if previous is not None and not (poll.allow_change and poll.kind == PollKind.NAMED):
         return AlreadyVoted(_l("You have already voted in this poll."))
     picked = json.dumps(list(job.choices))
     if previous is not None:
-        previous.choices, previous.receipt, previous.token_hash = picked, job.receipt, \
-            job.token_hash
+        session.execute(update(NamedBallot).where(NamedBallot.poll_id == poll.id,
+                                                  NamedBallot.voter_id == job.voter_id)
+                        .values(choices=picked, receipt=job.receipt,
+                                token_hash=job.token_hash))
     elif poll.kind == PollKind.SECRET:
-        existing[key] = SecretVoter(id=secrets.token_hex(16), poll_id=poll.id,
-                                    voter_id=job.voter_id, token_hash=job.token_hash)
-        session.add(existing[key])
-        session.add(SecretBallot(id=secrets.token_hex(16), poll_id=poll.id,
-                                 choices=picked, receipt=job.receipt))
+        rows[SecretVoter].append({"id": secrets.token_hex(16), "poll_id": poll.id,
+                                  "voter_id": job.voter_id, "token_hash": job.token_hash})
+        rows[SecretBallot].append({"id": secrets.token_hex(16), "poll_id": poll.id,
+                                   "choices": picked, "receipt": job.receipt})
     else:
-        existing[key] = NamedBallot(poll_id=poll.id, voter_id=job.voter_id, choices=picked,
-                                    receipt=job.receipt, token_hash=job.token_hash)
-        session.add(existing[key])
+        rows[NamedBallot].append({"poll_id": poll.id, "voter_id": job.voter_id,
+                                  "choices": picked, "receipt": job.receipt,
+                                  "token_hash": job.token_hash})
+    existing[key] = {"token_hash": job.token_hash, "choices": picked}
     return ("stored", job.choices)
 
 
-def _choices_of(poll: Poll, row) -> tuple[int, ...]:
-    return tuple(json.loads(row.choices)) if poll.kind == PollKind.NAMED else ()
+def _choices_of(poll, row) -> tuple[int, ...]:
+    if poll.kind != PollKind.NAMED:
+        return ()
+    return tuple(json.loads(row["choices"] if isinstance(row, dict) else row.choices))
 
 
 def _answer_after_race(session: Session, job: BallotJob) -> None:

@@ -41,6 +41,24 @@ def test_deactivated_user_is_refused_on_the_next_event(app, client, auth, world)
     assert "đăng nhập" in ack["message"]  # in the user's language
 
 
+def test_a_new_role_counts_from_the_next_event(app, client, auth, world):
+    """The connection keeps the user it signed in with, but the roles it holds are checked
+    on every event: a role granted meanwhile (here: straight in the database, as another
+    process would) is used at once."""
+    from ecabinet.accounts.models import RoleAssignment, RoleKind
+    from ecabinet.extensions import db
+
+    auth.login("clerk")
+    sio = _connect(app, client)
+    refused = sio.call("subscribe_meeting", {"meeting_id": world.meeting.id})
+    assert refused["error"] in ("forbidden", "not_found")
+    db.session.add(RoleAssignment(user_id=world.users["clerk"].id, role=RoleKind.SECRETARIAT,
+                                  unit_id=world.meeting.body_id))
+    db.session.commit()
+    assert sio.call("subscribe_meeting", {"meeting_id": world.meeting.id})["ok"]
+    assert sio.call("whoami")["username"] == "clerk"
+
+
 def test_meeting_room_receives_only_its_subscribers(app, client, auth, world):
     auth.login("member")
     member = _connect(app, client)

@@ -209,3 +209,24 @@ def test_presenting_a_page_reaches_followers_and_only_the_meetings_documents(app
                                       "page": 1})
     assert stranger["error"] == "document_not_found"
     assert member.call("room_join", {"meeting_id": meeting_id})["presenting"]["page"] == 3
+
+
+def test_a_join_sees_a_change_made_behind_its_back(app, world):
+    """The shared snapshot is keyed by a stamp read from the database on every join: a mark
+    written by another process (here: straight to the database, no broadcast) shows at the
+    next join, though a thousand joins before it were answered from one copy."""
+    from ecabinet.core.timeutil import utcnow
+    from ecabinet.live.models import Attendance, Presence
+
+    chair, member = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    chair.call("start_meeting", {"meeting_id": meeting_id})
+    before = member.call("room_join", {"meeting_id": meeting_id})
+    assert before["me"]["present"] is False and before["quorum"]["present"] == 0
+    db.session.add(Attendance(meeting_id=meeting_id, user_id=world.users["member"].id,
+                              presence=Presence.PRESENT, at=utcnow()))
+    db.session.commit()
+    after = member.call("room_join", {"meeting_id": meeting_id})
+    assert after["me"]["present"] is True
+    assert world.users["member"].id in after["present_ids"]
+    assert after["server_time"] >= before["server_time"]
