@@ -42,15 +42,17 @@ const linkService = new PDFLinkService({
   eventBus, externalLinkTarget: LinkTarget.BLANK, externalLinkRel: "noopener noreferrer nofollow",
 });
 const findController = new VietnameseFindController({ eventBus, linkService });
+// PDF.js's own words (each page's landmark "Trang 3", the editor's labels) in the page's language.
+const l10n = new GenericL10n(document.documentElement.lang || "vi");
 const pdfViewer = new PDFViewer({
-  container, viewer: pagesDiv, eventBus, linkService, findController,
-  l10n: new GenericL10n(document.documentElement.lang || "vi"),
+  container, viewer: pagesDiv, eventBus, linkService, findController, l10n,
   // NONE (not DISABLE) keeps the annotation editor layer available: the annotation tools
   // switch it on with pdfViewer.annotationEditorMode = { mode }.
   annotationEditorMode: pdfjsLib.AnnotationEditorType.NONE,
   imageResourcesPath: root.dataset.images,
 });
 linkService.setViewer(pdfViewer);
+l10n.translate(container);  // PDFViewer leaves this to whoever passes it an l10n
 const sidebar = new Sidebar({
   side: document.getElementById("viewer-side"),
   thumbsBox: document.getElementById("viewer-thumbs"),

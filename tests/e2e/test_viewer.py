@@ -135,6 +135,9 @@ def test_text_layer_lets_a_reader_select_the_text(live_server, browser):
     heading.click(click_count=3)
     selected = page.evaluate("document.getSelection().toString()")
     assert "ỦY BAN NHÂN DÂN" in selected
+    # A screen reader hears where each page starts, in Vietnamese (PDF.js's own strings).
+    landmark = page.locator(_page(1)).get_attribute("aria-label")
+    assert re.fullmatch("Trang \u2068?1\u2069?", landmark), landmark
     assert watcher.problems == []
     context.close()
 
