@@ -209,6 +209,37 @@ def _canvas_sizes(page) -> list[dict]:
     })""")
 
 
+def test_annotation_editor_layer_can_be_switched_on(live_server, browser):
+    """The annotation tools build on this viewer: `viewerReady` hands over PDF.js's viewer,
+    whose editor layer takes a free-text note under the CSP."""
+    document_id = _demo_document(live_server, DEMO_REPORT)
+    context, page, watcher = _open(browser, live_server, document_id, fragment="#page=2")
+    page.locator(_drawn(2)).wait_for()
+    mode = page.evaluate("""async () => {
+      const { viewerReady } = await import('/static/js/viewer.js');
+      const { pdfViewer, eventBus } = await viewerReady;
+      const changed = new Promise((resolve) => eventBus.on('annotationeditormodechanged',
+        ({ mode }) => resolve(mode)));
+      pdfViewer.annotationEditorMode = { mode: globalThis.pdfjsLib.AnnotationEditorType.FREETEXT };
+      return changed;
+    }""")
+    assert mode == 3  # AnnotationEditorType.FREETEXT
+    layer = page.locator(f"{_page(2)} .annotationEditorLayer")
+    layer.wait_for()
+    box = layer.bounding_box()
+    page.mouse.click(box["x"] + 150, box["y"] + 120)
+    page.keyboard.type("Ghi chú thử")
+    page.mouse.click(box["x"] + 400, box["y"] + 500)
+    saved = page.evaluate("""async () => {
+      const { viewerReady } = await import('/static/js/viewer.js');
+      const { pdf } = await viewerReady;
+      return [...pdf.annotationStorage.serializable.map.values()].map((e) => e.value);
+    }""")
+    assert saved == ["Ghi chú thử"]
+    assert watcher.problems == []
+    context.close()
+
+
 def _linked_pdf() -> bytes:
     """Three pages; page 1 links to page 3 and to a web site, as a report's contents page does."""
     from fpdf import FPDF
