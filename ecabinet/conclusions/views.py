@@ -18,6 +18,7 @@ from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit co
     issuing,
     keys,
     labels,
+    notices,
     service,
     verification,
 )
@@ -34,6 +35,7 @@ from ecabinet.conclusions.permissions import (
 from ecabinet.core.permissions import deny, guard, require
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.panels import register_panel
+from ecabinet.notify.events import push_live
 from signing import message
 
 bp = Blueprint("conclusions", __name__)
@@ -140,6 +142,7 @@ def submit(meeting_id: int):
     except ConclusionError as error:
         flash(str(error.message), "error")
         return redirect(url_for("conclusions.edit", meeting_id=meeting.id))
+    push_live(notices.tell_submitted(meeting, actor=current_user))
     flash(_("The notice was sent to the chair for signature."), "success")
     return _back(meeting)
 
@@ -180,6 +183,7 @@ def sign(meeting_id: int):
         except (ConclusionError, SigningFailed) as failure:
             error = str(failure.message)
         else:
+            push_live(notices.tell_signed(meeting, actor=current_user))
             flash(_("The notice is signed; the clerk can now issue it."), "success")
             return _back(meeting)
     status = 422 if error else 200
@@ -198,6 +202,7 @@ def return_draft(meeting_id: int):
     except ConclusionError as error:
         flash(str(error.message), "error")
         return redirect(url_for("conclusions.sign", meeting_id=meeting.id))
+    push_live(notices.tell_returned(meeting, conclusion.return_comment, actor=current_user))
     flash(_("The notice was returned to the secretariat."), "success")
     return _back(meeting)
 
@@ -216,8 +221,9 @@ def issue(meeting_id: int):
     except ConclusionError as error:
         flash(str(error.message), "error")
     else:
-        flash(_("Issued as %(number)s.", number=issuing.number_text(
-            conclusion.number, meeting.body.abbreviation)), "success")
+        number = issuing.number_text(conclusion.number, meeting.body.abbreviation)
+        push_live(notices.tell_issued(meeting, number, actor=current_user))
+        flash(_("Issued as %(number)s.", number=number), "success")
     return _back(meeting)
 
 

@@ -128,13 +128,19 @@ def test_issue_without_a_seal_key_is_refused_clearly(client, auth, world, keys):
 
 def test_whole_path_gives_01_valid_for_pdfsig_and_pyhanko(client, auth, world, keys, seal_key,
                                                           tmp_path):
+    from ecabinet.notify import service as notify
+
     _draft_over_http(client, auth, world)
+    kinds = lambda who: [n.kind for n in notify.notifications_for(world.users[who])]  # noqa: E731
+    assert "conclusion_submitted" in kinds("chair")
     assert _sign_over_http(client, auth, world, keys).status_code == 302
+    assert "conclusion_signed" in kinds("clerk")  # the body's clerk is told to issue it
     auth.login("clerk")
     page = client.post(f"/meetings/{world.meeting.id}/conclusion/issue",
                        data={"csrf_token": csrf_token(client)},
                        follow_redirects=True).get_data(as_text=True)
     assert "Đã ban hành với số 01/TB-UBND" in page
+    assert "conclusion_issued" in kinds("secretariat")
     pdf = client.get(f"/meetings/{world.meeting.id}/conclusion/notice.pdf").data
     path = tmp_path / "notice.pdf"
     path.write_bytes(pdf)
