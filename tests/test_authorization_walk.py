@@ -11,6 +11,7 @@ sign-in. A case that needs more data (a poll, a document) makes it inside its sa
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -155,6 +156,9 @@ SOCKET_EVENTS: dict[str, frozenset] = {
     "cast_ballot": MEETING,
     # the secretariat follows the answers to invitations (ecabinet/invitations/events.py)
     "invitations_watch": SECRETARIAT,
+    # saving one's own annotations over the socket (ecabinet/annotations/events.py)
+    "annotation_save": MEETING,
+    "annotation_delete": MEETING,
 }
 # A refusal of access; any other error (a state, an eligibility) means access was granted.
 ACCESS_ERRORS = {"forbidden", "not_found", "unauthenticated"}
@@ -197,6 +201,9 @@ def _socket_payload(world, event: str):
     data = {"meeting_id": world.meeting.id, "item_id": world.item.id, "request_id": 1,
             "user_id": world.users["member"].id, "presence": "present",
             "question": "Thông qua?", "choices": [0], "token": "walk-token-0001"}
+    if event.startswith("annotation_"):
+        data.update(document_id=walk_document_id(world), client_id=str(uuid.uuid4()),
+                    annotation={"client_id": str(uuid.uuid4()), "kind": "note", "page": 1})
     if event in ("cast_ballot", "close_poll"):
         from ecabinet.voting import service as voting
 

@@ -41,6 +41,12 @@ Socket.IO ``/live`` (the user's own room, joined on connect): ``annotation`` ``{
 apply when ``revision`` is higher than yours; ``deleted: true`` removes);
 ``annotations_reanchored`` ``{"document_id", "version"}`` after a new version carried the
 notes over: reload the list (and the document).
+
+The same saves over the socket the page already holds (no HTTP request, no CSRF header):
+``annotation_save`` ``{"document_id", "annotation": {…as POSTed…}, "device"}`` and
+``annotation_delete`` ``{"document_id", "client_id", "revision", "device"}``, acknowledged
+with the same JSON as the HTTP answers, or ``{"error", "message"}``; the sending connection
+gets no ``annotation`` echo. HTTP stays the path for an offline queue replayed on reconnect.
 """
 
 from ecabinet.annotations import labels  # noqa: F401 - names the actions it writes to the audit log

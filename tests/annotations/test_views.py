@@ -113,3 +113,40 @@ def test_export_holds_the_annotations_and_is_refused_without_downloads(app, worl
     db.session.commit()
     assert client.get(f"/documents/{document.id}/annotated.pdf").status_code == 403
     assert client.get(f"/documents/{document.id}/annotations").json["can_export"] is False
+
+
+def test_a_save_over_the_socket_reaches_the_other_device_not_the_sender(app, world, document):
+    tablet, _ = signed_in(app, "member")
+    laptop, _ = signed_in(app, "member")
+    other, _ = signed_in(app, "chair")
+    on_tablet, on_laptop, on_other = (LiveClient(app, tablet), LiveClient(app, laptop),
+                                      LiveClient(app, other))
+    for live in (on_tablet, on_laptop, on_other):
+        live.received()
+    body = payload()
+    ack = on_tablet.call("annotation_save", {"document_id": document.id, "annotation": body,
+                                             "device": "tablet-1"})
+    assert ack["outcome"] == "created" and ack["annotation"]["client_id"] == body["client_id"]
+    assert [m["args"][0]["annotation"]["comment"] for m in on_laptop.received()
+            if m["name"] == "annotation"] == [body["comment"]]
+    assert [m for m in on_tablet.received() if m["name"] == "annotation"] == []
+    assert [m for m in on_other.received() if m["name"] == "annotation"] == []
+    again = on_tablet.call("annotation_save", {"document_id": document.id, "annotation": body})
+    assert again["outcome"] == "unchanged"
+    gone = on_tablet.call("annotation_delete", {"document_id": document.id,
+                                                "client_id": body["client_id"], "revision": 1})
+    assert gone["outcome"] == "deleted"
+    assert [m["args"][0]["annotation"]["deleted"] for m in on_laptop.received()
+            if m["name"] == "annotation"] == [True]
+
+
+def test_socket_save_refused_plainly(app, world, document):
+    member, _ = signed_in(app, "member")
+    outsider, _ = signed_in(app, "outsider")
+    bad = LiveClient(app, member).call("annotation_save", {"document_id": document.id,
+                                                           "annotation": {"kind": "stamp"}})
+    assert bad["error"] == "invalid_annotation" and "phải là" in bad["message"]
+    hidden = LiveClient(app, outsider).call("annotation_save", {"document_id": document.id,
+                                                                "annotation": payload()})
+    assert hidden["error"] == "not_found"
+    assert service.annotations_of(document, world.users["outsider"]) == []
