@@ -40,7 +40,8 @@ _PLAN_FORMAT = "reader-plan-1"
 
 @dataclass(frozen=True)
 class ReaderCopy:
-    """A reader's watermarked copy of one version; ``etag`` changes with version and reader.
+    """A reader's watermarked copy of one version; ``etag`` changes with version and reader,
+    and when the copy is made again.
 
     Its bytes are the stored file ``base`` (None when the copy was rewritten whole) followed
     by the cached entry ``tail_key``; :meth:`open` reads them as one file.
@@ -163,7 +164,9 @@ def open_reader_copy(document: Document, user: User) -> tuple[ReaderCopy, io.Buf
             raise storage.StorageError(f"reader copy {key[:12]}… could not be cached")
     try:
         whole = tail.read_range(0, 5) == b"%PDF-"  # rewritten whole: the entry is the copy
-        copy = ReaderCopy(etag=key[:40], filename=pdf_name(version.filename),
+        # A copy made again (evicted, then rebuilt) has other bytes: it gets another ETag.
+        etag = storage.cache_key(key, tail.seal_id)[:40]
+        copy = ReaderCopy(etag=etag, filename=pdf_name(version.filename),
                           base=None if whole else version.sha256,
                           base_size=0 if whole else version.size, tail_key=key,
                           tail_size=tail.size)

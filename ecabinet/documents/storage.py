@@ -189,6 +189,8 @@ class StoredFile(io.RawIOBase):
             raise SegmentError(f"stored file {name[:12]}… is {actual} bytes, not {on_disk}: "
                                f"segment {self._last_whole(actual)} is cut off or extra data "
                                "follows")
+        self.seal_id = self._handle.read(_NONCE_BYTES).hex()
+        """The first segment's random nonce: new each time the file is written."""
         self._aead = AESGCM(_key())
         self._pos = 0
         self._last: tuple[int, bytes] = (-1, b"")  # pypdf reads one segment many times over
