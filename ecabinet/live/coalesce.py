@@ -11,28 +11,30 @@ from flask import current_app
 
 from ecabinet.extensions import db, socketio
 
-_scheduled: set[int] = set()
+_scheduled: set[tuple] = set()
 
 
-def broadcast_soon(meeting_id: int, send) -> None:
-    """Call `send(meeting)` within LIVE_BROADCAST_INTERVAL seconds (0: now), once for however
-    many calls arrive meanwhile."""
-    interval = current_app.config.get("LIVE_BROADCAST_INTERVAL", 0.25)
-    if interval <= 0:
+def broadcast_soon(meeting_id: int, send, *, interval: float | None = None) -> None:
+    """Call `send(meeting)` within `interval` seconds (by default LIVE_BROADCAST_INTERVAL;
+    0: now), once for however many calls arrive meanwhile."""
+    base = current_app.config.get("LIVE_BROADCAST_INTERVAL", 0.25)
+    if base <= 0:
         from ecabinet.meetings import service as meetings
 
         send(meetings.get_meeting(meeting_id))
         return
-    if meeting_id in _scheduled:
+    key = (meeting_id, send)
+    if key in _scheduled:
         return
-    _scheduled.add(meeting_id)
-    socketio.start_background_task(_later, current_app._get_current_object(), meeting_id,
-                                   send, interval)
+    _scheduled.add(key)
+    socketio.start_background_task(_later, current_app._get_current_object(), key,
+                                   send, max(base, interval or 0))
 
 
-def _later(app, meeting_id: int, send, interval: float) -> None:
+def _later(app, key: tuple, send, interval: float) -> None:
+    meeting_id = key[0]
     socketio.sleep(interval)
-    _scheduled.discard(meeting_id)
+    _scheduled.discard(key)
     with app.app_context():
         from ecabinet.meetings import service as meetings
 

@@ -59,7 +59,9 @@ def room_snapshot(meeting: Meeting) -> dict:
                         "page": room.presenting_page} if room else None),
         "quorum": {"present": quorum.present, "in_office": quorum.in_office,
                    "required": quorum.required, "reached": quorum.reached},
-        "present_ids": sorted(attendance.present_ids(meeting)),
+        # Tuples, not lists: python-socketio walks every list item of a payload looking for
+        # bytes (a thousand ids per screen per join); a tuple is sent as the same JSON array.
+        "present_ids": tuple(sorted(attendance.present_ids(meeting))),
         "represented": _represented(meeting),
         "speakers": [{"id": s.request_id, "user_id": s.user_id, "name": s.name,
                       "status": s.status.value,
@@ -171,5 +173,6 @@ def personal_snapshot(meeting: Meeting, user, stamp: RoomStamp | None = None) ->
         "voted": stamp.i_voted,
     }
     if snapshot["me"]["can_run"] and stamp.poll_open:
-        snapshot["waiting"] = voting.waiting_voters(voting.get_poll(stamp.poll_id), meeting)
+        snapshot["waiting"] = tuple(voting.waiting_voters(voting.get_poll(stamp.poll_id),
+                                                          meeting))
     return snapshot

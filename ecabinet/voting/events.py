@@ -99,24 +99,44 @@ def cast_ballot(data):
         raise BadRequest(_l("Choose between 1 and %(n)d of the listed options.",
                             n=poll.max_choices))
     receipt = voting.cast(poll, current_user.id, tuple(choices), data.get("token"))
-    if not receipt.repeated:  # the acknowledgement goes first; the room hears within 0.25 s
-        broadcast_soon(poll.meeting_id, broadcast_progress)
+    if not receipt.repeated:  # the acknowledgement goes first, the counts follow
+        broadcast_soon(poll.meeting_id, progress_to_runners)
+        broadcast_soon(poll.meeting_id, progress_to_room,
+                       interval=current_app.config.get("LIVE_ROOM_PROGRESS_INTERVAL", 1.0))
     return {"ok": True, "poll_id": poll.id, "receipt": receipt.receipt,
             "choices": list(receipt.choices), "repeated": receipt.repeated}
 
 
-def broadcast_progress(meeting) -> None:
-    """While ballots pour in, tell the room only the count (a thousand screens need no full
-    room for it), and those who run it who is still to vote."""
+def _progress(meeting) -> tuple[dict, object] | None:
     polls = voting.polls_of(meeting)
     if not polls:
-        return
+        return None
     poll = polls[0]
-    progress = {"meeting_id": meeting.id, "poll_id": poll.id, "voted": voting.voted_count(poll),
-                "eligible": poll.present_at_open, "status": poll.status.value}
-    socketio.emit("poll_progress", progress, to=room_name(meeting.id), namespace=NAMESPACE)
-    socketio.emit("poll_waiting", {**progress, "waiting": voting.waiting_voters(poll, meeting)},
+    return {"meeting_id": meeting.id, "poll_id": poll.id, "voted": voting.voted_count(poll),
+            "eligible": poll.present_at_open, "status": poll.status.value}, poll
+
+
+def progress_to_runners(meeting) -> None:
+    """The console's count and who is still to vote (names, never choices), a few times a
+    second while ballots pour in."""
+    found = _progress(meeting)
+    if found is None:
+        return
+    progress, poll = found
+    waiting = tuple(voting.waiting_voters(poll, meeting))  # a tuple: see live/state.py
+    socketio.emit("poll_progress", progress, to=runners_name(meeting.id), namespace=NAMESPACE)
+    socketio.emit("poll_waiting", {**progress, "waiting": waiting},
                   to=runners_name(meeting.id), namespace=NAMESPACE)
+
+
+def progress_to_room(meeting) -> None:
+    """Everyone's screen gets only the count (a thousand screens need no full room for it),
+    about once a second (LIVE_ROOM_PROGRESS_INTERVAL): each push to the room is a thousand
+    sends, which would otherwise cost the server more than the ballots themselves."""
+    found = _progress(meeting)
+    if found is not None:
+        socketio.emit("poll_progress", found[0], to=room_name(meeting.id),
+                      namespace=NAMESPACE)
 
 
 @live_event("close_poll")

@@ -98,7 +98,7 @@ def test_reconnecting_client_gets_the_whole_room(app, world):
 
 
 def test_ballots_arriving_together_are_broadcast_once(app, world):
-    app.config["LIVE_BROADCAST_INTERVAL"] = 0.3
+    app.config.update(LIVE_BROADCAST_INTERVAL=0.3, LIVE_ROOM_PROGRESS_INTERVAL=0.3)
     chair, member = _client(app, "chair"), _client(app, "member")
     meeting_id = world.meeting.id
     chair.call("start_meeting", {"meeting_id": meeting_id})
