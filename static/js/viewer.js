@@ -75,8 +75,17 @@ function goTo(number) {
   pdfViewer.currentPageNumber = Math.min(Math.max(1, Math.trunc(number) || 1), count);
 }
 
+const clampScale = (scale) => Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+
 function zoomTo(scale) {
-  pdfViewer.currentScale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+  pdfViewer.currentScale = clampScale(scale);
+}
+
+/** Zoom by `factor` keeping the point under the fingers or the mouse (`origin`) in place. */
+function zoomBy(factor, origin) {
+  const scale = pdfViewer.currentScale;
+  const target = clampScale(scale * factor);
+  if (Math.abs(target - scale) > 0.005) pdfViewer.updateScale({ scaleFactor: target / scale, origin });
 }
 
 function showPage(number) {
@@ -155,6 +164,24 @@ function wireToolbar() {
     else return;
     event.preventDefault();
   });
+  // Ctrl+F searches the whole document (the browser's own search sees only drawn pages);
+  // Ctrl+wheel (a laptop's pinch) zooms the pages, not the site.
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "f") {
+      event.preventDefault();
+      if (!root.classList.contains("searching")) {
+        toggleSearch(root.querySelector("[data-action='search']"));
+      }
+      document.getElementById("viewer-query").select();
+    } else if (event.key === "Escape" && root.classList.contains("searching")) {
+      toggleSearch(root.querySelector("[data-action='search']"));
+    }
+  });
+  container.addEventListener("wheel", (event) => {
+    if (!event.ctrlKey) return;
+    event.preventDefault();
+    zoomBy(Math.exp(-event.deltaY / 200), [event.clientX, event.clientY]);
+  }, { passive: false });
   window.addEventListener("hashchange", () => goTo(requestedPage()));
   // Fit width follows the box's width: a turned tablet, the sidebar opened or closed.
   let width = container.clientWidth;
@@ -164,7 +191,7 @@ function wireToolbar() {
     if (pdfViewer.currentScaleValue === "page-width") pdfViewer.currentScaleValue = "page-width";
   }).observe(container);
   root.addEventListener("viewer:goto", (event) => goTo(Number(event.detail.page) || 1));
-  wireTouch({ container, pages: pagesDiv, pdfViewer });
+  wireTouch({ container, pages: pagesDiv, pdfViewer, zoomBy });
   hideChromeOnScroll(container);
 }
 
@@ -173,7 +200,7 @@ function toggleSearch(button) {
   const open = !root.classList.contains("searching");
   root.classList.toggle("searching", open);
   button.setAttribute("aria-expanded", String(open));
-  if (open) document.getElementById("viewer-query").focus();
+  if (open) document.getElementById("viewer-query").focus(); else button.focus();
 }
 
 // ---- opening -------------------------------------------------------------------------------

@@ -172,6 +172,16 @@ def test_zoom_redraws_every_page_at_the_new_scale(live_server, browser):
         assert size["cssHeight"] == pytest.approx(size["boxHeight"], abs=2), size
         if size["drawn"]:
             assert size["pixels"] == pytest.approx(size["cssWidth"], rel=0.03), size
+    # Ctrl+wheel (a laptop's pinch) zooms the pages, around the pointer, not the whole site.
+    width = page.locator(_page(3)).bounding_box()["width"]
+    box = page.locator("#viewer-pages").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    page.wait_for_function(f"""() => document.querySelector(
+      '#viewer-canvas .page[data-page-number="3"]').getBoundingClientRect().width > {width + 20}""")
+    assert page.evaluate("visualViewport.scale") == 1
     # Far in, the canvas still fills its page's box (PDF.js draws the part in view sharp).
     for _ in range(4):
         page.locator("[data-action='zoom-in']").click()
@@ -400,6 +410,10 @@ def test_phone_viewer_leaves_the_height_to_the_pages(live_server, browser, tmp_p
     assert search["x"] >= 0 and search["x"] + search["width"] <= PHONE["width"]
     assert search["width"] >= 200, "the search box is cut"
     page.screenshot(path=tmp_path / "viewer-phone-search.png")
+    page.keyboard.press("Escape")
+    expect(page.locator("#viewer-query")).to_be_hidden()
+    page.keyboard.press("Control+f")  # a keyboard on the tablet: the document's own search
+    expect(page.locator("#viewer-query")).to_be_focused()
     assert watcher.problems == []
     context.close()
 

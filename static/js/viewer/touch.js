@@ -4,7 +4,7 @@
 const distance = (t) => Math.hypot(t[0].clientX - t[1].clientX, t[0].clientY - t[1].clientY);
 const middle = (t) => [(t[0].clientX + t[1].clientX) / 2, (t[0].clientY + t[1].clientY) / 2];
 
-export function wireTouch({ container, pages, pdfViewer }) {
+export function wireTouch({ container, pages, pdfViewer, zoomBy }) {
   let pinch = null;
   let swipe = null;
   container.addEventListener("touchstart", (event) => {
@@ -27,9 +27,7 @@ export function wireTouch({ container, pages, pdfViewer }) {
     if (pinch && event.touches.length < 2) {
       pages.classList.remove("pinching");
       pages.style.removeProperty("--pinch");
-      if (Math.abs(pinch.ratio - 1) > 0.05) {
-        pdfViewer.updateScale({ scaleFactor: pinch.ratio, origin: pinch.origin });
-      }
+      if (Math.abs(pinch.ratio - 1) > 0.05) zoomBy(pinch.ratio, pinch.origin);
       pinch = null;
       return;
     }
