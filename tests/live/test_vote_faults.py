@@ -206,3 +206,56 @@ def test_two_processes_share_tally_and_result(vote_world, tmp_path, redis_url):
     assert sorted(stored) == sorted(world.voters)
     assert all(len(receipts) == 1 for receipts in stored.values())
     assert status == "closed" and verified
+
+
+async def _failover_scenario(first: ServerProcess, second: ServerProcess, world) -> dict:
+    chair = Voter(world.chair, second.url, PASSWORD)
+    voters = [Voter(name, (first, second)[i % 2].url, PASSWORD)
+              for i, name in enumerate(world.voters)]
+    on_first = voters[0::2]
+    early = on_first[: len(on_first) // 2]  # voted on A before it died
+    try:
+        await _join([chair, *voters], world.meeting_id)
+        poll_id = (await chair.call("open_poll", {"meeting_id": world.meeting_id,
+                                                  **QUESTION}))["poll_id"]
+        before = {v.username: (await v.cast(poll_id, timeout=10))["ack"] for v in early}
+        first.kill()
+        await _close_all(on_first)
+        for voter in on_first:  # the tablet reconnects through the proxy, now to B
+            voter.url = second.url
+        rejoined = await asyncio.gather(*(v.connect(world.meeting_id, timeout=10)
+                                          for v in on_first))
+        retried = await asyncio.gather(*(v.cast(poll_id, timeout=10) for v in voters))
+        closed = await chair.call("close_poll", {"poll_id": poll_id}, timeout=10)
+    finally:
+        await _close_all([chair, *voters])
+    return {"poll_id": poll_id, "before": before, "rejoined": dict(zip(
+        [v.username for v in on_first], rejoined, strict=True)),
+        "retried": {r["user"]: r["ack"] for r in retried}, "closed": closed}
+
+
+@pytest.mark.redis
+def test_killing_one_process_moves_its_clients_to_the_other(vote_world, tmp_path, redis_url):
+    """Process A is SIGKILLed mid-vote; its tablets reconnect to B and find the room as it
+    was: the poll open, whether each had voted; a retry answers the original receipt."""
+    app, url, world = vote_world(12)
+    first = ServerProcess(url, tmp_path, redis_url, name="a").start()
+    second = ServerProcess(url, tmp_path, redis_url, name="b").start()
+    try:
+        seen = asyncio.run(_failover_scenario(first, second, world))
+    finally:
+        second.stop()
+        first.stop()
+    assert seen["before"] and all("receipt" in a for a in seen["before"].values())
+    for user, state in seen["rejoined"].items():
+        assert state["poll"]["status"] == "open" and state["started"]
+        assert state["me"]["voted"] is (user in seen["before"]), user
+    for user, ack in seen["before"].items():
+        assert seen["retried"][user]["receipt"] == ack["receipt"]
+        assert seen["retried"][user]["repeated"] is True
+    assert all("receipt" in ack for ack in seen["retried"].values()), seen["retried"]
+    assert sum(seen["closed"]["counts"]) == len(world.voters)
+    stored, status, verified = _stored(app, seen["poll_id"])
+    assert sorted(stored) == sorted(world.voters)
+    assert all(len(receipts) == 1 for receipts in stored.values())
+    assert status == "closed" and verified
