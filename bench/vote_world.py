@@ -137,7 +137,8 @@ class ServerProcess:
         self.log = instance / f"{name}-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
+        """Wait for /healthz: on a busy machine importing the app alone can take 30 s."""
         with open(self.log, "a") as log:
             self.process = subprocess.Popen([*self.command, "--port", str(self.port)],
                                             cwd=ROOT, env=self.env, stdout=log,
