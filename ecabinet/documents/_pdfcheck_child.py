@@ -270,10 +270,13 @@ def _check(data: bytes, mode: str, out_path: str | None, limits: dict) -> dict:
 
 def _is_signed(reader) -> bool:
     """A signed file (SigFlags "signatures exist", or DocMDP /Perms) must stay byte for byte."""
-    root = reader.trailer["/Root"].get_object()
-    form = root.get("/AcroForm")
-    flags = form.get_object().get("/SigFlags", 0) if form is not None else 0
-    return "/Perms" in root or bool(int(flags) & 1)
+    try:
+        root = reader.trailer["/Root"].get_object()
+        form = root.get("/AcroForm")
+        flags = form.get_object().get("/SigFlags", 0) if form is not None else 0
+        return "/Perms" in root or bool(int(flags) & 1)
+    except Exception:  # noqa: BLE001 - a form we cannot read may hold a signature: keep it
+        return True
 
 
 def _linearize(source, out_path: str, *, already_rewritten: bool) -> bool:
@@ -290,11 +293,16 @@ def _linearize(source, out_path: str, *, already_rewritten: bool) -> bool:
         import pikepdf
     except ImportError:  # an install without it stores files as they came
         return False
-    with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
-        if pdf.is_linearized and not already_rewritten:
-            return False
-        # deterministic_id: the same upload gives the same bytes, so it is still stored once
-        pdf.save(out_path + ".lin", linearize=True, deterministic_id=True)
+    try:
+        with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
+            if pdf.is_linearized and not already_rewritten:
+                return False
+            # deterministic_id: the same upload gives the same bytes, so it is stored once
+            pdf.save(out_path + ".lin", linearize=True, deterministic_id=True)
+    except pikepdf.PdfError:  # pypdf read it, qpdf cannot write it: store it as it is
+        if os.path.exists(out_path + ".lin"):
+            os.unlink(out_path + ".lin")
+        return False
     os.replace(out_path + ".lin", out_path)
     return True
 

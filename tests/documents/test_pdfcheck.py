@@ -308,10 +308,12 @@ def test_sanitize_linearizes_with_the_same_pages_and_text(text_pdf, qpdf_check):
     assert again.pdf == clean.pdf  # same upload, same bytes: still stored once
 
 
-def test_sanitize_keeps_a_signed_file_byte_for_byte(parts):
-    data = parts.one_page(catalog_extra=b"/AcroForm << /Fields [] /SigFlags 3 >>")
+@pytest.mark.parametrize("form", [b"/AcroForm << /Fields [] /SigFlags 3 >>",
+                                  b"/AcroForm << /Fields [] /SigFlags /Unreadable >>"])
+def test_sanitize_keeps_a_signed_file_byte_for_byte(parts, form):
+    data = parts.one_page(catalog_extra=form)
     clean = sanitize_pdf(data, linearize=True)
-    assert clean.pdf == data and not clean.result.linearized
+    assert clean.result.ok and clean.pdf == data and not clean.result.linearized
 
 
 def test_sanitize_linearizes_after_stripping(parts):
