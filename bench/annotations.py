@@ -9,6 +9,8 @@ annotation_save_p99_ms  p99 round trip of POST /documents/<id>/annotations (comm
                         with a random pause before each (`--pause`, 5 s on average: a reader
                         marking a passage every few seconds; 20 saves a second offered by
                         100 of them), against a real `ecabinet run` (gevent)
+annotation_save_socket_p99_ms  the same saves over the /live socket (`annotation_save`),
+                        each annotator's tablet connected as in a meeting
 annotation_save_burst_p99_ms  for information: the same with no pause at all, every
                         annotator firing its next save as soon as the last is answered
 export_300p_500n_s      GET /documents/<id>/annotated.pdf of a 300-page document carrying 500
@@ -54,7 +56,8 @@ from bench.vote_world import (  # noqa: E402
 )
 from tests.annotations.pdfs import make_pages, passage  # noqa: E402
 
-CEILINGS = {"annotation_save_p99_ms": 100.0, "annotation_save_burst_p99_ms": None,
+CEILINGS = {"annotation_save_p99_ms": 100.0, "annotation_save_socket_p99_ms": 100.0,
+            "annotation_save_burst_p99_ms": None,
             "export_300p_500n_s": 1.0,
             "reanchor_500_s": 2.0, "reanchor_placed_ratio": None, "page_text_300p_s": None}
 PAGES, PER_PAGE, NOTES = 300, 8, 500
@@ -216,6 +219,40 @@ async def save_round_trips(server: ServerProcess, usernames, document_id: int,
         await asyncio.gather(*(h.close() for h in sessions))
 
 
+async def socket_round_trips(server: ServerProcess, usernames, meeting_id: int,
+                             document_id: int, saves: int, pause: float) -> list[float]:
+    from bench.vote_clients import Voter
+
+    tablets = [Voter(username, server.url, PASSWORD) for username in usernames]
+    try:
+        await asyncio.gather(*(t.sign_in() for t in tablets))
+        await asyncio.gather(*(t.connect(meeting_id) for t in tablets))
+        start = asyncio.Event()
+
+        async def annotator(tablet, seed: int) -> list[float]:
+            rng = random.Random(seed)
+            await start.wait()
+            took = []
+            for _ in range(saves):
+                if pause:
+                    await asyncio.sleep(rng.uniform(0, 2 * pause))
+                page, index = rng.randrange(1, PAGES + 1), rng.randrange(PER_PAGE)
+                body = _note(page, index, rng.choice(KINDS))
+                started = time.perf_counter()
+                ack = await tablet.call("annotation_save", {"document_id": document_id,
+                                                            "annotation": body})
+                assert ack.get("outcome") == "created", ack
+                took.append((time.perf_counter() - started) * 1000)
+            return took
+
+        tasks = [asyncio.create_task(annotator(t, 1000 + n)) for n, t in enumerate(tablets)]
+        await asyncio.sleep(0.2)
+        start.set()
+        return [ms for result in await asyncio.gather(*tasks) for ms in result]
+    finally:
+        await asyncio.gather(*(t.close() for t in tablets))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--annotators", type=int, default=100)
@@ -246,10 +283,16 @@ def main() -> int:
                 db.engine.dispose()
             document_id = figures.pop("_document_id")
             server = ServerProcess(database_url, folder).start()
+            people = world.voters[:args.annotators]
             for name, pause in (("annotation_save_p99_ms", args.pause),
+                                ("annotation_save_socket_p99_ms", args.pause),
                                 ("annotation_save_burst_p99_ms", 0.0)):
-                took = sorted(asyncio.run(save_round_trips(
-                    server, world.voters[:args.annotators], document_id, args.saves, pause)))
+                if "socket" in name:
+                    run = socket_round_trips(server, people, world.meeting_id, document_id,
+                                             args.saves, pause)
+                else:
+                    run = save_round_trips(server, people, document_id, args.saves, pause)
+                took = sorted(asyncio.run(run))
                 figures[name] = took[min(len(took) - 1, int(len(took) * .99))]
                 print(f"{name}: {len(took)} saves, median {statistics.median(took):.1f} ms, "
                       f"max {took[-1]:.1f} ms")
