@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ecabinet.annotations import service
-from ecabinet.annotations.schemas import parse_annotation
+from ecabinet.annotations.schemas import parse_annotation, parse_client_id
 from ecabinet.core.errors import EcabinetError, NotFound
 from ecabinet.extensions import socketio
 from ecabinet.live.events import LiveNamespace, user_room
@@ -78,12 +78,11 @@ def annotation_save(data):
 def annotation_delete(data):
     """``{"document_id", "client_id", "revision"}``; acknowledged as the HTTP delete."""
     document = _document(data)
-    client_id = data.get("client_id")
     revision = data.get("revision")
-    if not isinstance(client_id, str) or (revision is not None and not isinstance(revision,
-                                                                                   int)):
-        raise BadRequest(_l("The request lacks a valid “%(key)s”.", key="client_id"))
-    result = service.delete_annotation(document, current_user, client_id[:36], revision)
+    if revision is not None and (not isinstance(revision, int) or isinstance(revision, bool)):
+        raise BadRequest(_l("The request lacks a valid “%(key)s”.", key="revision"))
+    result = service.delete_annotation(document, current_user,
+                                       parse_client_id(data.get("client_id")), revision)
     shown = (service.annotation_json(result.annotation, document.current.number)
              if result.annotation else None)
     if result.outcome == "deleted" and shown is not None:

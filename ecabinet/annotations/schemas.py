@@ -107,6 +107,17 @@ def _paths(value) -> list:
     return paths
 
 
+def parse_client_id(value) -> str:
+    """The browser's UUID in its canonical form (as stored).
+
+    :raises InvalidAnnotation: when it is not a UUID.
+    """
+    try:
+        return str(uuid.UUID(str(value or "")))
+    except ValueError:
+        raise InvalidAnnotation(_l("“client_id” must be a UUID.")) from None
+
+
 def parse_annotation(payload) -> AnnotationInput:
     """The viewer's JSON as an :class:`AnnotationInput`.
 
@@ -115,10 +126,7 @@ def parse_annotation(payload) -> AnnotationInput:
     """
     if not isinstance(payload, dict):
         raise InvalidAnnotation(_l("The request must be a JSON object."))
-    try:
-        client_id = str(uuid.UUID(str(payload.get("client_id", ""))))
-    except ValueError:
-        raise InvalidAnnotation(_l("“client_id” must be a UUID.")) from None
+    client_id = parse_client_id(payload.get("client_id"))
     try:
         kind = Kind(payload.get("kind"))
     except ValueError:

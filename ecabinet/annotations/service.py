@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ecabinet.annotations.errors import StaleVersion
+from ecabinet.annotations.errors import InvalidAnnotation, StaleVersion
 from ecabinet.annotations.models import Anchor, Annotation
 from ecabinet.annotations.schemas import AnnotationInput
 from ecabinet.core.timeutil import utcnow
@@ -49,6 +49,9 @@ def _current(document, data: AnnotationInput | None = None):
         raise StaleVersion(_l("Version %(number)s of this document was replaced by version "
                               "%(current)s; reload the document.", number=data.version,
                               current=version.number))
+    if data is not None and version.page_count and data.page > version.page_count:
+        raise InvalidAnnotation(_l("The document has %(count)s pages; there is no page "
+                                   "%(page)s.", count=version.page_count, page=data.page))
     return version
 
 

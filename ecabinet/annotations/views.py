@@ -19,7 +19,7 @@ from ecabinet.annotations.export import export_pdf
 from ecabinet.annotations.labels import KIND_LABELS
 from ecabinet.annotations.models import Anchor
 from ecabinet.annotations.permissions import can_annotate, can_export_annotations
-from ecabinet.annotations.schemas import parse_annotation
+from ecabinet.annotations.schemas import parse_annotation, parse_client_id
 from ecabinet.audit import service as audit
 from ecabinet.documents import service as documents
 from ecabinet.documents.loaders import load_document
@@ -74,7 +74,8 @@ def delete(document_id: int, client_id: str):
     document = load_document(document_id, can_annotate, what="annotations.delete")
     revision = request.args.get("revision", type=int)
     try:
-        result = service.delete_annotation(document, current_user, client_id[:36], revision)
+        result = service.delete_annotation(document, current_user, parse_client_id(client_id),
+                                           revision)
     except AnnotationError as error:
         return _refusal(error)
     row = result.annotation

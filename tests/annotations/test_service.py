@@ -133,3 +133,21 @@ def test_opinion_permissions(world, role, send, read):
     assert can_send_opinion(world.meeting, user) is send
     assert can_read_opinions(world.meeting, user) is read
     assert can_answer_opinion(world.meeting, user) is read
+
+
+def test_save_beyond_the_last_page_is_refused(world, document):
+    with pytest.raises(InvalidAnnotation):
+        save(document, world.users["member"], page=document.current.page_count + 1)
+
+
+def test_delete_finds_the_note_whatever_case_its_uuid_is_written_in(app, world, document):
+    from tests.annotations.test_views import signed_in
+
+    body = payload()
+    service.save_annotation(document, world.users["member"], parse_annotation(body))
+    client, headers = signed_in(app, "member")
+    gone = client.post(f"/documents/{document.id}/annotations/{body['client_id'].upper()}"
+                       "/delete", headers=headers)
+    assert gone.json["outcome"] == "deleted" and gone.json["annotation"]["deleted"] is True
+    bad = client.post(f"/documents/{document.id}/annotations/xyz/delete", headers=headers)
+    assert bad.status_code == 400 and bad.json["error"] == "invalid_annotation"
