@@ -72,8 +72,14 @@ class Match:
     score: float = 100.0
 
 
-def _by_distance(count: int, near: int) -> list[int]:
-    return sorted(range(1, count + 1), key=lambda page: (abs(page - near), page))
+def _by_distance(count: int, near: int):
+    """Pages 1…count nearest ``near`` first (the earlier of two at the same distance)."""
+    near = min(max(near, 1), count)
+    yield near
+    for step in range(1, count):
+        for page in (near - step, near + step):
+            if 1 <= page <= count:
+                yield page
 
 
 def find_quote(quote: str, pages: list[PageText], near: int) -> Match | None:
