@@ -7,7 +7,7 @@
 // Other features talk to it through the #viewer element ("viewer:page", "viewer:ready",
 // "viewer:goto") or, from a module, through `viewerReady`, which resolves to PDF.js's objects
 // (eventBus, pdfViewer, linkService, findController, pdf) for the annotation tools to build on.
-import { hideChromeOnScroll } from "./viewer/chrome.js";
+import { hideChromeOnScroll, keepChrome } from "./viewer/chrome.js";
 import { VietnameseFindController, wireSearch } from "./viewer/find.js";
 import {
   EventBus, GenericL10n, LinkTarget, PDFLinkService, PDFViewer, pdfjsLib,
@@ -71,6 +71,7 @@ function requestedPage() {
 
 function goTo(number) {
   if (!pdfViewer.pdfDocument) return;
+  keepChrome();
   const count = pdfViewer.pagesCount;
   pdfViewer.currentPageNumber = Math.min(Math.max(1, Math.trunc(number) || 1), count);
 }
@@ -98,6 +99,7 @@ function showPage(number) {
 
 // ---- what PDF.js tells us ------------------------------------------------------------------
 eventBus.on("pagechanging", ({ pageNumber }) => showPage(pageNumber));
+eventBus.on("find", keepChrome);  // a search moves to its hit
 // data-rendered on a page: drawn at the current scale, not an old canvas stretched. (Zoomed far
 // in, PDF.js keeps a coarse whole-page canvas and draws the part in view sharp on a second one.)
 eventBus.on("pagerendered", ({ source, cssTransform, error }) => {
@@ -143,6 +145,7 @@ function wireToolbar() {
       return;
     }
     const action = button.dataset.action;
+    keepChrome();
     if (action === "prev") pdfViewer.previousPage();
     else if (action === "next") pdfViewer.nextPage();
     else if (action === "zoom-in") zoomTo(pdfViewer.currentScale * ZOOM_STEP);

@@ -44,6 +44,10 @@ def test_a_follower_jumps_to_the_page_the_chair_presents(live_server, browser, t
     expect(member.locator("#viewer")).to_have_attribute("data-current-page", "3")
     chair.get_by_role("button", name="Trang sau").click()
     expect(member.locator("#viewer")).to_have_attribute("data-current-page", "4")
+    # The jumps are the chair's, not the follower scrolling: the phone's bars (and the
+    # "following" button) stay in sight, also once the scroll has settled.
+    member.wait_for_timeout(400)
+    expect(member.get_by_role("button", name="Đang theo dõi chủ tọa")).to_be_visible()
     member.screenshot(path=tmp_path / "follow-phone.png")
     assert chair_watch.problems == [] and member_watch.problems == []
     chair_ctx.close()

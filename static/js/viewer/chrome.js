@@ -3,12 +3,23 @@
 
 const PHONE = window.matchMedia("(max-width: 640px)");
 const THRESHOLD = 12;
+let heldUntil = 0;
+
+/** The viewer itself is about to move (a page number typed, the chair followed, a search
+ * hit): that is not the reader scrolling, so the bars stay. */
+export function keepChrome() {
+  heldUntil = performance.now() + 600;
+}
 
 export function hideChromeOnScroll(container) {
   let last = container.scrollTop;
   const show = (hidden) => document.body.classList.toggle("viewer-chrome-hidden", hidden);
   container.addEventListener("scroll", () => {
     const top = container.scrollTop;
+    if (performance.now() < heldUntil) {
+      last = top;
+      return;
+    }
     if (!PHONE.matches) {
       show(false);
     } else if (top < THRESHOLD) {
