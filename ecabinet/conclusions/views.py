@@ -35,6 +35,7 @@ from ecabinet.conclusions.permissions import (
 from ecabinet.core.permissions import deny, guard, require
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.panels import register_panel
+from ecabinet.meetings.permissions import can_view_meeting
 from ecabinet.notify.events import push_live
 from signing import message
 
@@ -90,6 +91,7 @@ def view(meeting_id: int):
                            may_sign=can_sign_conclusion(meeting, current_user),
                            may_issue=can_issue_conclusion(meeting, current_user),
                            may_preview=can_preview_conclusion(meeting, current_user),
+                           sees_meeting=can_view_meeting(meeting, current_user),
                            editable=conclusion.status in EDITABLE,
                            number=issuing.number_text(conclusion.number or 0,
                                                       meeting.body.abbreviation))

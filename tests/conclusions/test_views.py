@@ -175,3 +175,16 @@ def test_whole_path_gives_01_valid_for_pdfsig_and_pyhanko(client, auth, world, k
     text = subprocess.run([_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "/TB-UBND" in text and "Nơi nhận:" in text
+
+
+def test_body_clerk_sees_the_notice_but_no_link_to_a_meeting_she_cannot_open(client, auth,
+                                                                           world, keys):
+    _draft_over_http(client, auth, world)
+    world.users["clerk"].roles.append(RoleAssignment(role=RoleKind.CLERK,
+                                                     unit_id=world.units["province"].id))
+    db.session.commit()
+    auth.login("clerk")
+    page = client.get(f"/meetings/{world.meeting.id}/conclusion").get_data(as_text=True)
+    assert world.meeting.title in page
+    assert f'href="/meetings/{world.meeting.id}"' not in page
+    assert client.get(f"/meetings/{world.meeting.id}").status_code == 404
