@@ -74,6 +74,7 @@ def test_prepare_approve_publish_and_read(live_server, browser):
 
     sign_in(page, base, "daibieu03")
     _open_meeting(page)
-    expect(page.get_by_text("Báo cáo tiến độ các dự án trọng điểm")).to_be_visible()
+    new_item = page.locator(".agenda-title", has_text="Báo cáo tiến độ các dự án trọng điểm")
+    expect(new_item).to_be_visible()
     assert watcher.problems == []
     context.close()
