@@ -87,3 +87,31 @@ def test_opinions_panel_fits_a_phone_and_sends(shared_live_server, browser):
         assert watcher.problems == []
     finally:
         context.close()
+
+
+def test_secretariat_sees_the_opinion_with_its_author_and_marks_it_answered(shared_live_server,
+                                                                           browser):
+    base = shared_live_server.url
+    context, page, watcher = open_meeting(browser, base, "daibieu01", 1280, 800)
+    try:
+        panel = page.locator("#opinions")
+        panel.get_by_label("Nội dung góp ý").fill("Đề nghị làm rõ nguồn vốn mục 2")
+        with page.expect_navigation():
+            panel.get_by_role("button", name="Gửi bộ phận thư ký").click()
+    finally:
+        context.close()
+    context, page, watcher = open_meeting(browser, base, "thuky", 1280, 800)
+    try:
+        opinion = page.locator("#opinions .opinion").filter(
+            has_text="Đề nghị làm rõ nguồn vốn mục 2")
+        assert "Phạm Quốc Bảo" in opinion.inner_text()
+        with page.expect_navigation():
+            opinion.get_by_role("button", name="Đánh dấu đã trả lời").click()
+        wait_ready(page)
+        answered = page.locator("#opinions .opinion.answered").filter(
+            has_text="Đề nghị làm rõ nguồn vốn mục 2")
+        assert answered.count() == 1
+        page.locator("#opinions").screenshot(path=str(SHOTS / "opinions-secretariat-1280.png"))
+        assert watcher.problems == []
+    finally:
+        context.close()
