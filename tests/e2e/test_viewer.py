@@ -331,10 +331,18 @@ def test_outline_lists_the_sections_and_opens_them(live_server, browser):
     assert entries.all_inner_texts() == [
         "1. Tình hình thực hiện", "2. Kết quả đạt được", "3. Tồn tại, hạn chế",
         "4. Nhiệm vụ, giải pháp", "5. Kiến nghị, đề xuất"]
+    # On the title page no section is being read yet.
+    expect(page.locator("#viewer-outline [aria-current]")).to_have_count(0)
     target = _section_page(DEMO_REPORT, 2)
     entries.nth(2).click()
     page.locator(f"#viewer[data-current-page='{target}']").wait_for()
     page.locator(_drawn(target)).wait_for()
+    # The entry of the section being read is marked, and follows the reader.
+    expect(entries.nth(2)).to_have_attribute("aria-current", "location")
+    page.locator("#viewer-page").fill(str(_section_page(DEMO_REPORT, 3) + 1))
+    page.locator("#viewer-page").press("Enter")
+    expect(entries.nth(3)).to_have_attribute("aria-current", "location")
+    assert page.locator("#viewer-outline [aria-current]").count() == 1
     assert watcher.problems == []
     context.close()
 

@@ -41,6 +41,7 @@ export class Sidebar {
     for (const thumb of this.thumbsBox.querySelectorAll("[aria-current]")) {
       thumb.removeAttribute("aria-current");
     }
+    this.markSection(number);
     const thumb = this.thumbsBox.querySelector(`[data-page="${number}"]`);
     if (!thumb) return;
     thumb.setAttribute("aria-current", "page");
@@ -97,13 +98,35 @@ export class Sidebar {
       button.className = "link-button";
       button.textContent = item.title;
       // Only destinations inside the document: an outline entry never opens another site.
-      if (item.dest) button.addEventListener("click", () => this.linkService.goToDestination(item.dest));
-      else button.disabled = true;
+      if (item.dest) {
+        button.dest = item.dest;
+        button.addEventListener("click", () => this.linkService.goToDestination(item.dest));
+      } else {
+        button.disabled = true;
+      }
       li.append(button);
       if (item.items?.length) li.append(this.outlineList(item.items));
       list.append(li);
     }
     return list;
+  }
+
+  /** The outline entry of the section being read: the last one starting at or before `number`. */
+  markSection(number) {
+    let found = null;
+    for (const button of this.outlineBox.querySelectorAll("button[data-page]")) {
+      button.removeAttribute("aria-current");
+      const page = Number(button.dataset.page);
+      if (page <= number && (!found || page >= Number(found.dataset.page))) found = button;
+    }
+    found?.setAttribute("aria-current", "location");
+  }
+
+  async pageOf(dest) {
+    const explicit = typeof dest === "string" ? await this.pdf.getDestination(dest) : dest;
+    const ref = Array.isArray(explicit) ? explicit[0] : null;
+    if (ref === null || ref === undefined) return null;
+    return (Number.isInteger(ref) ? ref : await this.pdf.getPageIndex(ref)) + 1;
   }
 
   async buildOutline() {
@@ -112,6 +135,11 @@ export class Sidebar {
     const outline = await this.pdf.getOutline();
     if (outline?.length) {
       this.outlineBox.replaceChildren(this.outlineList(outline));
+      await Promise.all([...this.outlineBox.querySelectorAll("button")].map(async (button) => {
+        const page = await this.pageOf(button.dest).catch(() => null);
+        if (page) button.dataset.page = String(page);
+      }));
+      this.markSection(this.current);
     } else {
       const empty = document.createElement("p");
       empty.className = "hint";
