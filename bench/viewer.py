@@ -13,6 +13,8 @@ reader_copy_first_byte_ms first 64 KiB of a delegate's copy that does not exist 
 range_64k_ms              median of N 64 KiB Range requests at offsets spread over the file,
                           each range asked for the first time (not in any cache of ours)
 range_64k_warm_ms         the same ranges asked again
+range_64k_server_cpu_ms   CPU time the server spent per warm range (user + system): what a
+                          range costs whatever else the machine is doing
 range_64k_copy_only_ms    the same reads in-process, without HTTP, sign-in and loading: the
                           reader copy and the storage alone
 first_page_scan_cold_s    Chromium, a new profile (empty cache), a delegate whose copy does
@@ -216,6 +218,14 @@ def copy_options(linearised: bytes) -> dict[str, float]:
     return figures
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def copy_range_ms(server, document_id: int, offsets: list[int]) -> float:
     """Median ms of one 64 KiB read of a delegate's copy in-process (no HTTP, no sign-in):
     open the copy (its update cached), seek, read; what the file route costs beyond its
@@ -279,8 +289,11 @@ def main() -> int:
             offsets = sorted(rng.randrange(RANGE, size - 2 * RANGE) for _ in range(args.ranges))
             figures["range_64k_ms"] = statistics.median(
                 ranged_ms(server.port, cookie, url, offsets))
+            cpu = cpu_seconds(server.process.pid)
             figures["range_64k_warm_ms"] = statistics.median(
                 ranged_ms(server.port, cookie, url, offsets))
+            figures["range_64k_server_cpu_ms"] = (
+                (cpu_seconds(server.process.pid) - cpu) * 1000 / len(offsets))
             figures["range_64k_copy_only_ms"] = copy_range_ms(server, document_id, offsets)
             if not args.no_browser:
                 readers = ["daibieu02", "daibieu03", "daibieu04"]
