@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import create_engine, insert, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db, socketio
@@ -67,6 +68,7 @@ class BallotWriter:
         self.running = False
         self.engine = None
         self.own_engine = False
+        self.off_loop = False
 
     def submit(self, job: BallotJob) -> BallotJob:
         """Queue the ballot and wait until its batch is committed (or refused)."""
@@ -102,19 +104,42 @@ class BallotWriter:
                     batch.append(self.jobs.get_nowait())
                 except queue.Empty:
                     break
-            with self.app.app_context(), Session(self._engine()) as session:
-                try:
-                    write_batch(session, batch)
-                except Exception:  # noqa: BLE001 - every waiter must be answered
-                    log.exception("ballot batch of %d failed", len(batch))
-                    session.rollback()
-                    for job in batch:
-                        if job.outcome is None:
-                            job.outcome = NotRecorded(_l("The ballot was not recorded; send "
-                                                         "it again."))
-                finally:
-                    for job in batch:
-                        job.done.set()
+            try:
+                with self.app.app_context():
+                    self._write(batch)
+            except Exception:  # noqa: BLE001 - the writer must outlive one bad batch
+                log.exception("ballot batch of %d failed", len(batch))
+                for job in batch:
+                    if job.outcome is None:
+                        job.outcome = NotRecorded(_l("The ballot was not recorded; send "
+                                                     "it again."))
+            finally:
+                for job in batch:  # here, in the loop's own thread: gevent's events are not
+                    job.done.set()  # thread-safe
+
+    def _write(self, batch: list[BallotJob]) -> None:
+        """On SQLite under gevent, commit in a native thread: sqlite3 blocks whatever thread
+        calls it, and the fsync of a `synchronous=FULL` commit would otherwise stop the whole
+        event loop (every other handler, every acknowledgement) for its duration."""
+        engine = self._engine()
+        if self.off_loop:
+            from gevent import get_hub
+
+            get_hub().threadpool.apply(self._write_here, (engine, batch))
+        else:
+            self._write_here(engine, batch)
+
+    def _write_here(self, engine, batch: list[BallotJob]) -> None:
+        with self.app.app_context(), Session(engine) as session:
+            try:
+                write_batch(session, batch)
+            except Exception:  # noqa: BLE001 - every waiter must be answered
+                log.exception("ballot batch of %d failed", len(batch))
+                session.rollback()
+                for job in batch:
+                    if job.outcome is None:
+                        job.outcome = NotRecorded(_l("The ballot was not recorded; send "
+                                                     "it again."))
 
     def _engine(self):
         """The writer's own connections: on SQLite they commit with synchronous=FULL, which
@@ -124,14 +149,30 @@ class BallotWriter:
             in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "",
                                                                                 ":memory:")
             self.own_engine = not in_memory  # one in-memory database: share its connection
-            self.engine = db.engine if in_memory else create_engine(
-                url, pool_size=2, max_overflow=2, pool_pre_ping=True)
+            self.off_loop = (url.get_backend_name() == "sqlite" and not in_memory
+                             and _gevent_patched())
+            if in_memory:
+                self.engine = db.engine
+            elif self.off_loop:  # a connection per batch, opened in the thread that uses it
+                self.engine = create_engine(url, poolclass=NullPool)
+                self.engine.connect().close()  # its first-connect setup, here in the loop
+            else:
+                self.engine = create_engine(url, pool_size=2, max_overflow=2,
+                                            pool_pre_ping=True)
         return self.engine
 
     def _close_engine(self) -> None:
         if self.engine is not None and self.own_engine:
             self.engine.dispose()
         self.engine = None
+
+
+def _gevent_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover
+        return False
+    return monkey.is_module_patched("socket")
 
 
 def writer_of(app) -> BallotWriter:
