@@ -128,6 +128,7 @@ async def _crash_scenario(server: ServerProcess, world, database_url: str) -> di
             "retried": {r["user"]: r["ack"] for r in retried}, "joined_open": joined_open}
 
 
+@pytest.mark.serial
 def test_sigkill_mid_burst_keeps_one_ballot_and_the_original_receipt(vote_world, tmp_path):
     app, url, world = vote_world(20)
     server = ServerProcess(url, tmp_path).start()
