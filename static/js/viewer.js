@@ -11,7 +11,7 @@ import { hideChromeOnScroll, keepChrome } from "./viewer/chrome.js";
 import { VietnameseFindController, wireSearch } from "./viewer/find.js";
 import {
   EventBus, GenericL10n, LinkTarget, PDFLinkService, PDFViewer, pdfjsLib,
-} from "./viewer/pdf.js";
+} from "./viewer/load-pdfjs.js";
 import { Sidebar } from "./viewer/sidebar.js";
 import { wireTouch } from "./viewer/touch.js";
 

@@ -1,6 +1,6 @@
 // Search in the document with PDF.js's find controller: every hit highlighted in the text
 // layer, a "3/12" count, and Vietnamese typed without tones or in any case still found.
-import { FindState, PDFFindController } from "./pdf.js";
+import { FindState, PDFFindController } from "./load-pdfjs.js";
 
 // PDF.js ignores combining marks ("giai" finds "giải") but đ is a letter of its own, not d
 // with a mark. Folding it to d on both sides keeps every offset, so the highlights still fit.
