@@ -20,6 +20,25 @@ class ConclusionStatus(enum.StrEnum):
     DISPATCHED = "dispatched"
 
 
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"  # being carried out (or reopened by the secretariat)
+    DONE = "done"  # the unit reported it done; the secretariat accepts or reopens
+    ACCEPTED = "accepted"
+
+
+class DeliveryStatus(enum.StrEnum):
+    QUEUED = "queued"
+    DELIVERED = "delivered"
+    RETRYING = "retrying"
+    FAILED = "failed"
+
+
+class Channel(enum.StrEnum):
+    INBOX = "inbox"
+    MAIL = "mail"
+    WEBHOOK = "webhook"
+
+
 EDITABLE = frozenset({ConclusionStatus.DRAFT, ConclusionStatus.RETURNED})
 
 
@@ -93,8 +112,20 @@ class ConclusionTask(Base):
     cooperating_unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     content: Mapped[str] = mapped_column(Text)
     deadline: Mapped[date | None] = mapped_column(Date)
+    # Following the task once the notice is dispatched (see tasks.py).
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus),
+                                               default=TaskStatus.OPEN,
+                                               server_default=TaskStatus.OPEN.value)
+    done_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The local day each reminder went out, so the periodic task sends it once.
+    reminded_soon_on: Mapped[date | None] = mapped_column(Date)
+    reminded_overdue_on: Mapped[date | None] = mapped_column(Date)
 
     section: Mapped[ConclusionSection] = relationship(back_populates="tasks")
+    reports: Mapped[list[TaskReport]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="TaskReport.id")
 
 
 class ConclusionRecipient(Base):
@@ -120,3 +151,84 @@ class NumberCounter(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class ConclusionDispatch(Base):
+    """The issued notice sent to one unit of "Nơi nhận": when, who opened and acknowledged it."""
+
+    __tablename__ = "conclusion_dispatches"
+    __table_args__ = (UniqueConstraint("conclusion_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conclusion_id: Mapped[int] = mapped_column(
+        ForeignKey("conclusions.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    sent_at: Mapped[datetime]
+    resent_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reminded_at: Mapped[datetime | None]
+    reminders: Mapped[int] = mapped_column(default=0)
+
+    conclusion: Mapped[Conclusion] = relationship()
+    deliveries: Mapped[list[DispatchDelivery]] = relationship(
+        back_populates="dispatch", cascade="all, delete-orphan", order_by="DispatchDelivery.id")
+
+
+class DispatchDelivery(CreatedAtMixin, Base):
+    """One way the notice went to the unit: its inbox, a clerk's mail, or the unit's webhook.
+
+    A mail's own state is the outbox row's (notify); a webhook's is kept here, with the
+    worker's lease and back-off, as notify keeps a mail's.
+    """
+
+    __tablename__ = "conclusion_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(
+        ForeignKey("conclusion_dispatches.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus))
+    mail_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outgoing_mails.id", ondelete="SET NULL"), index=True)
+    target: Mapped[str] = mapped_column(String(500), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error_code: Mapped[str] = mapped_column(String(40), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+    dispatch: Mapped[ConclusionDispatch] = relationship(back_populates="deliveries")
+
+
+class UnitWebhook(Base):
+    """Where a unit's own system receives notices; the secret is sealed with the server's key."""
+
+    __tablename__ = "unit_webhooks"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"),
+                                         primary_key=True, autoincrement=False)
+    url: Mapped[str] = mapped_column(String(500))
+    secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TaskReport(CreatedAtMixin, Base):
+    """A step in following a task: the unit's progress report, or the secretariat's word."""
+
+    __tablename__ = "conclusion_task_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("conclusion_tasks.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # progress | done | accepted | reopened
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+
+    task: Mapped[ConclusionTask] = relationship(back_populates="reports")
