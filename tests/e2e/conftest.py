@@ -254,6 +254,13 @@ def sign_in(page, base_url: str, username: str) -> None:
     wait_ready(page)
 
 
+def sign_out(page) -> None:
+    """Leave the site before dropping the cookies: a request still in flight from the page
+    (a socket poll, a fetch) would otherwise set the session cookie again on its way back."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
 DEMO_MEETING = "Phiên họp thường kỳ tháng 12 năm 2026"
 """The demo's published regular meeting, which the room, follow and invitation tests use."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PageWatcher, sign_in, wait_ready
+from tests.e2e.conftest import PageWatcher, sign_in, sign_out, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -58,19 +58,19 @@ def test_prepare_approve_publish_and_read(live_server, browser):
     expect(agenda.nth(2)).to_contain_text("Tình hình giải ngân")
     _step(page, "Trình chủ trì duyệt")
     expect(page.get_by_text("Đã trình chủ trì duyệt.")).to_be_visible()
-    context.clear_cookies()
+    sign_out(page)
 
     sign_in(page, base, "phochutich")
     _open_meeting(page)
     _step(page, "Duyệt chương trình")
     expect(page.get_by_text("Đã duyệt chương trình họp.")).to_be_visible()
-    context.clear_cookies()
+    sign_out(page)
 
     sign_in(page, base, "thuky")
     _open_meeting(page)
     _step(page, "Phát hành đến thành phần tham dự")
     expect(page.get_by_text("Đã phát hành cuộc họp")).to_be_visible()
-    context.clear_cookies()
+    sign_out(page)
 
     sign_in(page, base, "daibieu03")
     _open_meeting(page)
