@@ -40,3 +40,60 @@ def can_issue_conclusion(meeting: Meeting, user) -> bool:
 def can_preview_conclusion(meeting: Meeting, user) -> bool:
     return (can_draft_conclusion(meeting, user) or can_sign_conclusion(meeting, user)
             or can_issue_conclusion(meeting, user))
+
+
+# --- dispatch, acknowledgement, tasks: by the unit's role, not the meeting's ---------------
+
+def is_unit_clerk(unit_id: int, user) -> bool:
+    return _signed_in(user) and user.has_role(RoleKind.CLERK, unit_id)
+
+
+def _follows_body(body_id: int, user) -> bool:
+    """The body's secretariat and its leaders follow what its notices set going."""
+    return _signed_in(user) and (user.has_role(RoleKind.SECRETARIAT, body_id)
+                                 or user.has_role(RoleKind.CHAIR, body_id))
+
+
+def can_see_dispatch(dispatch, user) -> bool:
+    return is_unit_clerk(dispatch.unit_id, user) or _follows_body(dispatch.conclusion.body_id,
+                                                                  user)
+
+
+def can_acknowledge(dispatch, user) -> bool:
+    return is_unit_clerk(dispatch.unit_id, user)
+
+
+def can_follow_dispatch(meeting: Meeting, user) -> bool:
+    return is_secretariat_of(meeting, user) or is_chair_of(meeting, user)
+
+
+def can_resend(meeting: Meeting, user) -> bool:
+    return is_secretariat_of(meeting, user)
+
+
+def can_see_task(task, user) -> bool:
+    units = {task.responsible_unit_id, *(task.cooperating_unit_ids or [])}
+    return any(is_unit_clerk(u, user) for u in units) or _follows_body(
+        task.section.conclusion.body_id, user)
+
+
+def can_report_task(task, user) -> bool:
+    return is_unit_clerk(task.responsible_unit_id, user)
+
+
+def can_review_task(task, user) -> bool:
+    return _signed_in(user) and user.has_role(RoleKind.SECRETARIAT,
+                                              task.section.conclusion.body_id)
+
+
+def is_unit_clerk_anywhere(user) -> bool:
+    return _signed_in(user) and bool(user.unit_ids_for(RoleKind.CLERK))
+
+
+def follows_any_body(user) -> bool:
+    return _signed_in(user) and bool(user.unit_ids_for(RoleKind.SECRETARIAT)
+                                     | user.unit_ids_for(RoleKind.CHAIR))
+
+
+def followed_bodies(user) -> set[int]:
+    return user.unit_ids_for(RoleKind.SECRETARIAT) | user.unit_ids_for(RoleKind.CHAIR)

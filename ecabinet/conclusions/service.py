@@ -260,6 +260,7 @@ def to_issue_for(user) -> list[Conclusion]:
     return list(db.session.execute(
         select(Conclusion).where(Conclusion.body_id.in_(bodies),
                                  Conclusion.status.in_([ConclusionStatus.SIGNED,
-                                                        ConclusionStatus.ISSUED]))
+                                                        ConclusionStatus.ISSUED,
+                                                        ConclusionStatus.DISPATCHED]))
         .order_by(Conclusion.status.desc(), Conclusion.signed_at)).scalars())
 

@@ -15,12 +15,14 @@ from flask_login import current_user, login_required
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
 from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit codes' words
+    dispatch,
     issuing,
     keys,
     labels,
     notices,
     service,
     verification,
+    worker,
 )
 from ecabinet.conclusions.errors import ConclusionError, Incomplete, SigningFailed
 from ecabinet.conclusions.forms import parse_draft
@@ -225,7 +227,8 @@ def issue(meeting_id: int):
     else:
         number = issuing.number_text(conclusion.number, meeting.body.abbreviation)
         push_live(notices.tell_issued(meeting, number, actor=current_user))
-        flash(_("Issued as %(number)s.", number=number), "success")
+        push_live(dispatch.dispatch_conclusion(conclusion, meeting, actor=current_user))
+        flash(_("Issued as %(number)s and sent to the units.", number=number), "success")
     return _back(meeting)
 
 
@@ -267,3 +270,6 @@ def conclusion_panel(meeting, user) -> dict | None:
 
 
 register_panel("conclusion", "conclusions/_panel.html", conclusion_panel, order=40)
+
+
+from ecabinet.conclusions import followup_views  # noqa: E402, F401 - its routes join bp

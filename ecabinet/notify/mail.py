@@ -11,6 +11,15 @@ from urllib.parse import urlsplit
 from ecabinet.notify.ics import calendar_method
 from ecabinet.notify.models import OutgoingMail
 
+# Features that send a file with a mail (conclusions: the signed notice) name it here:
+# `source(mail)` returns (bytes, maintype, subtype, filename) tuples, empty for other mails.
+_ATTACHMENTS: list = []
+
+
+def register_attachments(source) -> None:
+    if source not in _ATTACHMENTS:
+        _ATTACHMENTS.append(source)
+
 
 def build_message(mail: OutgoingMail, sender: str, public_url: str = "") -> EmailMessage:
     """Build a UTF-8 text/plain message; the invitation, if any, rides along as text/calendar.
@@ -31,6 +40,9 @@ def build_message(mail: OutgoingMail, sender: str, public_url: str = "") -> Emai
         message.add_attachment(mail.ics.encode("utf-8"), maintype="text", subtype="calendar",
                                filename="invite.ics" if method != "CANCEL" else "cancel.ics",
                                params={"method": method, "charset": "utf-8"})
+    for source in _ATTACHMENTS:
+        for data, maintype, subtype, filename in source(mail):
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message
 
 

@@ -57,6 +57,15 @@ def _build(app) -> Huey:
     return huey
 
 
+# Features bind their own tasks to each app's queue: `binder(huey, app)` returns {name: task}.
+_BINDERS: list = []
+
+
+def register_tasks(binder) -> None:
+    if binder not in _BINDERS:
+        _BINDERS.append(binder)
+
+
 def _register(huey: Huey, app) -> None:
     """Bind the tasks to this queue; each runs in a fresh app context of `app`."""
 
@@ -68,6 +77,8 @@ def _register(huey: Huey, app) -> None:
             send_mails.schedule(args=(ids,), delay=delay)
 
     huey.ecabinet_tasks = {"send_mails": send_mails}  # type: ignore[attr-defined]
+    for binder in _BINDERS:
+        huey.ecabinet_tasks.update(binder(huey, app))  # type: ignore[attr-defined]
 
 
 def enqueue_mails(mail_ids: list[int], app=None) -> None:
@@ -79,10 +90,11 @@ def enqueue_mails(mail_ids: list[int], app=None) -> None:
         send_mails(list(mail_ids[start:start + size]))
 
 
-def make_consumer(app, workers: int | None = None) -> Consumer:
-    """A consumer with several threads, so a slow SMTP server does not hold up the rest."""
+def make_consumer(app, workers: int | None = None, *, periodic: bool = False) -> Consumer:
+    """A consumer with several threads, so a slow SMTP server does not hold up the rest;
+    `periodic` runs the features' periodic tasks (reminders) too: one worker should."""
     count = workers or int(setting(app.config, "HUEY_WORKERS"))
-    return get_huey(app).create_consumer(workers=count, worker_type="thread", periodic=False,
+    return get_huey(app).create_consumer(workers=count, worker_type="thread", periodic=periodic,
                                          initial_delay=0.05, max_delay=1.0)
 
 
@@ -116,4 +128,4 @@ def requeue_pending(app) -> int:
 def run_worker(app, workers: int | None = None) -> None:
     """Run the consumer until SIGINT/SIGTERM: the body of `ecabinet worker`."""
     requeue_pending(app)
-    make_consumer(app, workers).run()
+    make_consumer(app, workers, periodic=True).run()

@@ -55,8 +55,43 @@ def notify(users, kind: str, *, params: dict, url: str = "", meeting=None,
     return _send(_dedupe(recipients), kind, params, url, meeting, mail=mail)
 
 
+def notify_unit_clerks(unit_ids, kind: str, *, params: dict, url: str = "", meeting=None,
+                       before_commit=None) -> list[Notification]:
+    """Tell the clerks of each unit, in-app and by mail on the unit's behalf (a clerk of two
+    units hears once for each). `before_commit(mails)` sees the outbox rows after they are
+    flushed and before they are committed and queued, so that a feature can link them."""
+    recipients = [Recipient(user, unit_id)
+                  for user, unit_id in accounts.role_holders(RoleKind.CLERK, list(unit_ids))
+                  if user.is_active]
+    return _send(recipients, kind, params, url, meeting, mail=True, before_commit=before_commit)
+
+
+def mail_states(mail_ids) -> dict[int, OutgoingMail]:
+    """The outbox rows with these ids, for features that follow their mails' delivery."""
+    ids = list(mail_ids)
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.execute(
+        select(OutgoingMail).where(OutgoingMail.id.in_(ids))).scalars()}
+
+
+def requeue_mails(mail_ids, *, actor: User | None) -> int:
+    """Send these mails again now (whatever their state): a fresh round of attempts."""
+    ids = list(mail_ids)
+    if not ids:
+        return 0
+    db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.id.in_(ids))
+        .values(status=MailStatus.QUEUED, attempts=0, claimed_at=None, next_attempt_at=None)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    enqueue_mails(ids)
+    return len(ids)
+
+
 def _send(recipients: list[Recipient], kind: str, params: dict, url: str,
-          meeting: Meeting | None, *, mail: bool, method: str | None = None) -> list[Notification]:
+          meeting: Meeting | None, *, mail: bool, method: str | None = None,
+          before_commit=None) -> list[Notification]:
     stored = json.dumps(params, ensure_ascii=False, default=str)
     meeting_id = meeting.id if meeting is not None else None
     notes = [Notification(user_id=r.user.id, kind=kind, params=stored, url=url,
@@ -66,6 +101,8 @@ def _send(recipients: list[Recipient], kind: str, params: dict, url: str,
     db.session.add_all(mails)
     db.session.flush()
     mail_ids = [row.id for row in mails]
+    if before_commit is not None:
+        before_commit(mails)
     db.session.commit()
     if mail_ids:
         try:
