@@ -75,20 +75,6 @@ def mail_states(mail_ids) -> dict[int, OutgoingMail]:
         select(OutgoingMail).where(OutgoingMail.id.in_(ids))).scalars()}
 
 
-def requeue_mails(mail_ids, *, actor: User | None) -> int:
-    """Send these mails again now (whatever their state): a fresh round of attempts."""
-    ids = list(mail_ids)
-    if not ids:
-        return 0
-    db.session.execute(
-        update(OutgoingMail).where(OutgoingMail.id.in_(ids))
-        .values(status=MailStatus.QUEUED, attempts=0, claimed_at=None, next_attempt_at=None)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    enqueue_mails(ids)
-    return len(ids)
-
-
 def _send(recipients: list[Recipient], kind: str, params: dict, url: str,
           meeting: Meeting | None, *, mail: bool, method: str | None = None,
           before_commit=None) -> list[Notification]:
