@@ -22,7 +22,11 @@ from sqlalchemy import event
 from ecabinet import create_app
 from ecabinet.live.events import LiveNamespace
 from tests.annotations.test_opinions import walk_opinion_id
-from tests.conclusions.test_service import walk_conclusion_meeting
+from tests.conclusions.test_service import (
+    FOLLOWUP_ENDPOINTS,
+    walk_conclusion_meeting,
+    walk_followup_args,
+)
 from tests.conftest import (
     TEST_CONFIG,
     AuthActions,
@@ -115,6 +119,24 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.issue": {"POST": CLERK},
     "conclusions.to_issue": {"GET": CLERK},
     "conclusions.verify": {"GET": EVERYONE, "POST": EVERYONE},  # the public check of a notice
+    # after issue (ecabinet/conclusions/followup_views.py): units' clerks receive, acknowledge,
+    # report on tasks; "outsider" is there a clerk of another unit (the ward), refused each
+    # object of the department; the body's secretariat and leaders follow, the secretariat
+    # resends and reviews tasks; the webhook's download link carries its own token
+    "conclusions.inbox": {"GET": CLERK | {"outsider"}},
+    "conclusions.received": {"GET": CLERK | SECRETARIAT | CHAIR},
+    "conclusions.received_pdf": {"GET": CLERK | SECRETARIAT | CHAIR},
+    "conclusions.acknowledge": {"POST": CLERK},
+    "conclusions.download": {"GET": EVERYONE},
+    "conclusions.dispatch_status": {"GET": SECRETARIAT | CHAIR},
+    "conclusions.resend": {"POST": SECRETARIAT},
+    "conclusions.tasks_list": {"GET": CLERK | {"outsider"}},
+    "conclusions.task": {"GET": CLERK | SECRETARIAT | CHAIR, "POST": CLERK},
+    "conclusions.accept_task": {"POST": SECRETARIAT},
+    "conclusions.reopen_task": {"POST": SECRETARIAT},
+    "conclusions.report_file": {"GET": CLERK | SECRETARIAT | CHAIR},
+    "conclusions.follow_up": {"GET": SECRETARIAT | CHAIR},
+    "conclusions.unit_webhook": {"GET": ADMIN, "POST": ADMIN},
     # a reader's own annotations (ecabinet/annotations/): whoever reads the document, each
     # seeing only their own; opinions go from participants to the secretariat
     "annotations.index": {"GET": MEETING},
@@ -132,7 +154,10 @@ ON_MEETING = {"meetings.submit": "draft", "meetings.approve": "submitted",
 SEES = {"meeting": MEETING, "submitted": frozenset({"secretariat", "chair"}),
         "draft": frozenset({"secretariat", "chair"}),
         "approved": frozenset({"secretariat", "chair"})}
-OBJECT_ARGS = {"meeting_id", "item_id", "document_id"}
+OBJECT_ARGS = {"meeting_id", "item_id", "document_id", "dispatch_id", "task_id"}
+# A notice's dispatch and tasks are seen by the units' clerks and the body's secretariat and
+# leaders (not by the meeting's delegates): others are told 404.
+FOLLOWS = frozenset({"clerk", "secretariat", "chair"})
 
 RUN_ROOM = frozenset({"secretariat", "chair"})
 SOCKET_EVENTS: dict[str, frozenset] = {
@@ -176,7 +201,8 @@ def _url_args(world, endpoint: str) -> dict:
                else {}),
             **({"key": walk_caught_mail_key()} if endpoint.startswith("mail_catcher.") else {}),
             **({"meeting_id": walk_conclusion_meeting(world, endpoint)}
-               if endpoint.startswith("conclusions.") else {})}
+               if endpoint.startswith("conclusions.") else {}),
+            **(walk_followup_args(world) if endpoint in FOLLOWUP_ENDPOINTS else {})}
 
 
 def test_every_route_is_in_the_table(tmp_path):
@@ -374,6 +400,9 @@ def test_route_access(case, endpoint, method, role, allowed):
         # the body's clerk sees a notice of a meeting she does not take part in
         sees = SEES[ON_MEETING.get(endpoint, "meeting")] | (
             CLERK if endpoint.startswith("conclusions.") else frozenset())
+        if {"dispatch_id", "task_id"} & set(rule.arguments) and "meeting_id" not in \
+                rule.arguments:
+            sees = FOLLOWS
         hidden = OBJECT_ARGS & set(rule.arguments) and role not in sees
         expected = 302 if role == "anonymous" else 404 if hidden else 403
         assert response.status_code == expected, f"{role} {method} {url}"

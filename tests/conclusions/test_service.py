@@ -178,3 +178,45 @@ def walk_conclusion_meeting(world, endpoint: str) -> int:
         conclusion.status = WALK_STATES.get(endpoint, ConclusionStatus.DRAFT)
     db.session.commit()
     return world.meeting.id
+
+
+FOLLOWUP_ENDPOINTS = frozenset({
+    "conclusions.inbox", "conclusions.received", "conclusions.received_pdf",
+    "conclusions.acknowledge", "conclusions.download", "conclusions.dispatch_status",
+    "conclusions.resend", "conclusions.tasks_list", "conclusions.task",
+    "conclusions.accept_task", "conclusions.reopen_task", "conclusions.report_file",
+    "conclusions.follow_up", "conclusions.unit_webhook"})
+
+
+def walk_followup_args(world) -> dict:
+    """For the walk: the published meeting's notice dispatched (rows written directly, no
+    signing) to the department (whose clerk is "clerk") and the ward, whose clerk is
+    "outsider" here: a clerk of another unit; one report with a file on the task."""
+    import hashlib
+
+    from ecabinet.accounts.models import RoleAssignment, RoleKind
+    from ecabinet.conclusions import dispatch, webhooks
+    from ecabinet.conclusions.models import TaskReport
+    from ecabinet.documents import storage
+
+    world.users["outsider"].roles.append(RoleAssignment(role=RoleKind.CLERK,
+                                                        unit_id=world.units["ward"].id))
+    conclusion = service.conclusion_of(world.meeting)
+    service.save_draft(conclusion, draft_data(world), actor=None)
+    pdf = b"%PDF-1.7\n% walk\n"
+    conclusion.status, conclusion.issued_pdf = ConclusionStatus.ISSUED, pdf
+    conclusion.issued_sha256 = hashlib.sha256(pdf).hexdigest()
+    conclusion.number, conclusion.year, conclusion.issued_at = 1, 2026, NOW
+    db.session.commit()
+    dispatch.dispatch_conclusion(conclusion, world.meeting, actor=None, now=NOW)
+    row = next(d for d in dispatch.dispatches_of(conclusion)
+               if d.unit_id == world.units["department"].id)
+    task = conclusion.sections[0].tasks[0]
+    task.cooperating_unit_ids = []  # the ward (outsider's unit) has no part in it here
+    report = TaskReport(task_id=task.id, kind="progress", text="", file_name="a.pdf",
+                        file_sha256=storage.store_file(pdf))
+    db.session.add(report)
+    db.session.commit()
+    return {"meeting_id": world.meeting.id, "dispatch_id": row.id, "task_id": task.id,
+            "report_id": report.id, "token": webhooks.token_for(row.id,
+                                                                conclusion.issued_sha256)}
