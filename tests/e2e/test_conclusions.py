@@ -1,6 +1,7 @@
 """The conclusion notice in real browsers: the secretariat drafts it at a desk, the chair signs it
-on a phone with the demo's PKCS#12 file, the body's clerk issues it, and anyone checks the
-issued file on the public page from a phone."""
+on a phone with the demo's PKCS#12 file, the body's clerk issues it, anyone checks the issued
+file on the public page from a phone, and the receiving unit's clerk finds it in the inbox,
+acknowledges it and reports on its task; the secretariat sees the acknowledgement."""
 
 from __future__ import annotations
 
@@ -78,7 +79,8 @@ def test_draft_sign_issue_and_check_a_notice(live_server, browser, tmp_path):
     clerk.on("dialog", lambda dialog: dialog.accept())
     with clerk.expect_navigation():
         clerk.get_by_role("button", name="Ban hành: cấp số, ngày và đóng dấu").click()
-    expect(clerk.get_by_text("Đã ban hành với số 01/TB-UBND.")).to_be_visible()
+    expect(clerk.get_by_text("Đã ban hành với số 01/TB-UBND và gửi đến các đơn vị.")) \
+        .to_be_visible()
     pdf = clerk_ctx.request.get(clerk.url + "/notice.pdf").body()
     assert pdf.startswith(b"%PDF-")
     assert not clerk_watch.problems, clerk_watch.problems
@@ -96,5 +98,46 @@ def test_draft_sign_issue_and_check_a_notice(live_server, browser, tmp_path):
     expect(result).to_contain_text("Thông báo số 01/TB-UBND")
     expect(result).to_contain_text("Nguyễn Văn Hùng")
     assert _sideways(check) <= 0
-    for context in (desk_ctx, phone_ctx, clerk_ctx, public):
+
+    # the clerk of Sở Tài chính, on a phone: the inbox, the receipt, the task's report
+    unit_ctx, unit, unit_watch = _signed_in(browser, base, "vanthu02", 390)
+    unit.locator("#main-menu summary").click()
+    with unit.expect_navigation():
+        unit.get_by_role("link", name="Văn bản đến").click()
+    with unit.expect_navigation():
+        unit.get_by_role("link", name="Thông báo số 01/TB-UBND").click()
+    expect(unit.locator("#receipt")).to_have_text("Chưa xác nhận")
+    with unit.expect_navigation():
+        unit.get_by_role("button", name="Xác nhận đã nhận").click()
+    expect(unit.get_by_text("Đã xác nhận nhận thông báo.")).to_be_visible()
+    expect(unit.locator("#receipt")).to_contain_text("Phan Văn Tài")
+    assert _sideways(unit) <= 0
+    with unit.expect_navigation():
+        unit.get_by_role("link", name="Hoàn thiện báo cáo, trình UBND tỉnh.").click()
+    unit.get_by_label("Báo cáo tiến độ thực hiện").fill("Đã hoàn thiện báo cáo, trình ngày 15.")
+    unit.get_by_label("Đã hoàn thành nhiệm vụ").check()
+    with unit.expect_navigation():
+        unit.get_by_role("button", name="Gửi báo cáo").click()
+    expect(unit.get_by_text("Đã gửi báo cáo đến bộ phận thư ký.")).to_be_visible()
+    expect(unit.locator("#task-state")).to_have_text("Đã báo cáo hoàn thành")
+    expect(unit.get_by_text("Đã hoàn thiện báo cáo, trình ngày 15.")).to_be_visible()
+    assert _sideways(unit) <= 0
+    assert not unit_watch.problems, unit_watch.problems
+
+    # the secretariat: the unit acknowledged; the task waits for acceptance
+    desk.goto(clerk.url)
+    with desk.expect_navigation():
+        desk.get_by_role("link", name="Phát hành và xác nhận của đơn vị").click()
+    row = desk.locator("tr", has_text="Sở Tài chính")
+    expect(row).to_contain_text("Phan Văn Tài")
+    expect(row).to_contain_text("Hộp văn bản đến: Đã chuyển")
+    desk.goto(base + "/conclusions/follow-up")
+    expect(desk.locator("table.follow-table tr", has_text="Sở Tài chính")).to_contain_text("1")
+    with desk.expect_navigation():
+        desk.get_by_role("link", name="Hoàn thiện báo cáo, trình UBND tỉnh.").click()
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Công nhận hoàn thành").click()
+    expect(desk.locator("#task-state")).to_have_text("Đã công nhận")
+    assert not desk_watch.problems, desk_watch.problems
+    for context in (desk_ctx, phone_ctx, clerk_ctx, public, unit_ctx):
         context.close()
