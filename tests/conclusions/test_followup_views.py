@@ -1,0 +1,90 @@
+"""The pages after issue, over HTTP: the unit's inbox and receipt, a task's report (a refused
+file says why and keeps the text), the secretariat's dispatch page, the webhook's secret."""
+
+from __future__ import annotations
+
+import io
+
+from ecabinet.conclusions import dispatch
+from ecabinet.conclusions.models import TaskStatus
+from ecabinet.extensions import db
+from tests.conclusions.dispatching import issued
+from tests.conclusions.test_service import NOW
+from tests.conftest import csrf_token
+from tests.documents.conftest import one_page
+
+
+def _dispatched(world, keys):
+    conclusion = issued(world, keys)
+    dispatch.dispatch_conclusion(conclusion, world.meeting, actor=None, now=NOW)
+    return conclusion
+
+
+def test_clerk_finds_the_notice_acknowledges_and_the_secretariat_sees_it(client, auth, world,
+                                                                          keys):
+    conclusion = _dispatched(world, keys)
+    row = dispatch.dispatches_of(conclusion)[0]
+    auth.login("clerk")
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/inbox"' in page and 'href="/tasks"' in page  # the menu offers both
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert "Thông báo số 01/TB-UBND" in inbox and "Chưa xác nhận" in inbox
+    assert client.get(f"/inbox/{row.id}").status_code == 200
+    pdf = client.get(f"/inbox/{row.id}/notice.pdf")
+    assert pdf.data == conclusion.issued_pdf
+    response = client.post(f"/inbox/{row.id}/acknowledge",
+                           data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert "Đã xác nhận nhận thông báo." in response.get_data(as_text=True)
+    auth.logout()
+    auth.login("secretariat")
+    status = client.get(f"/meetings/{world.meeting.id}/conclusion/dispatch").get_data(
+        as_text=True)
+    assert "Phan Văn Tài" in status  # who acknowledged
+    assert "Đơn vị chưa có văn thư trên eCabinet" in status  # the ward: failed, in words
+    assert "1/2 đơn vị đã xác nhận nhận thông báo." in status
+
+
+def test_a_refused_report_file_says_why_and_keeps_the_text(client, auth, world, keys):
+    conclusion = _dispatched(world, keys)
+    task = conclusion.sections[0].tasks[0]
+    auth.login("clerk")
+    response = client.post(f"/tasks/{task.id}", data={
+        "csrf_token": csrf_token(client), "text": "Đã làm xong phần 1.", "done": "1",
+        "file": (io.BytesIO(b"MZ not a pdf"), "bao-cao.pdf")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Đã làm xong phần 1." in page and "PDF" in page
+    db.session.expire_all()
+    assert task.reports == [] and task.status == TaskStatus.OPEN
+    response = client.post(f"/tasks/{task.id}", data={
+        "csrf_token": csrf_token(client), "text": "Đã làm xong.", "done": "1",
+        "file": (io.BytesIO(one_page()), "bao-cao.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    (report,) = task.reports
+    assert task.status == TaskStatus.DONE
+    file = client.get(f"/tasks/{task.id}/reports/{report.id}/file")
+    assert file.status_code == 200 and file.data.startswith(b"%PDF")
+
+
+def test_follow_up_dashboard_counts_for_the_chair(client, auth, world, keys):
+    _dispatched(world, keys)
+    auth.login("chair")
+    page = client.get("/conclusions/follow-up").get_data(as_text=True)
+    assert "Sở Tài chính" in page and "Hoàn thiện báo cáo, trình UBND tỉnh." in page
+    assert "31/03/2026" in page  # Vietnamese date
+
+
+def test_webhook_secret_is_shown_once(client, auth, world):
+    unit = world.units["department"]
+    auth.login("admin")
+    response = client.post(f"/admin/units/{unit.id}/webhook", data={
+        "csrf_token": csrf_token(client), "url": "https://so-tc.example.vn/hook"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="webhook-secret"' in page
+    again = client.get(f"/admin/units/{unit.id}/webhook").get_data(as_text=True)
+    assert 'id="webhook-secret"' not in again and "https://so-tc.example.vn/hook" in again
+    bad = client.post(f"/admin/units/{unit.id}/webhook", data={
+        "csrf_token": csrf_token(client), "url": "ftp://x"})
+    assert bad.status_code == 422 and "https://" in bad.get_data(as_text=True)
