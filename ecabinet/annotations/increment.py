@@ -1,32 +1,26 @@
-"""Append objects to a PDF as an incremental update (PDF 32000 7.5.6), written by hand.
+"""Append annotation objects to a PDF as an incremental update (PDF 32000 7.5.6).
 
 pypdf's ``PdfWriter(..., incremental=True)`` clones every object of the file and hashes each
 one to find what changed: for a 300-page reader's copy that is most of an export's time. The
 annotations touch only their pages, so this writer reads only those (``PdfReader`` is lazy)
-and writes the new objects, the redefined pages and one cross-reference section after the
-file's last one, as a table or a stream like the section it follows.
+and writes the new objects and the redefined pages; the cross-reference section that ends the
+update is :mod:`ecabinet.documents.increment`'s, shared with the reader's watermark.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import secrets
-import zlib
 
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
-    ByteStringObject,
     DictionaryObject,
     IndirectObject,
-    NameObject,
-    NumberObject,
     PdfObject,
     StreamObject,
 )
 
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF", re.S)
+from ecabinet.documents import increment
 
 
 class Increment:
@@ -74,13 +68,12 @@ class Increment:
         return obj
 
     def write(self) -> bytes:
-        """The file followed by the update."""
-        tail = self.pdf[-2048:]
-        found = list(_STARTXREF.finditer(tail))
-        if not found:
-            raise ValueError("the PDF has no startxref at its end")
-        prev = int(found[-1].group(1))
-        stream_xref = not self.pdf[prev:prev + 4].startswith(b"xref")
+        """The file followed by the update.
+
+        :raises ValueError: when the file has no ``startxref`` at its end.
+        """
+        prev = increment.last_xref(self.pdf[-increment.TAIL_BYTES:])
+        as_stream = increment.is_xref_stream(self.pdf[prev:prev + 4])
         out = io.BytesIO()
         out.write(self.pdf)
         if not self.pdf.endswith(b"\n"):
@@ -92,63 +85,11 @@ class Increment:
             out.write(b"%d %d obj\n" % (number, generation))
             obj.write_to_stream(out)
             out.write(b"\nendobj\n")
-        trailer = DictionaryObject({
-            NameObject("/Root"): self.reader.trailer.raw_get("/Root"),
-            NameObject("/Prev"): NumberObject(prev),
-        })
-        if "/Info" in self.reader.trailer:
-            trailer[NameObject("/Info")] = self.reader.trailer.raw_get("/Info")
-        first_id = self.reader.trailer.get("/ID")
-        if first_id:
-            trailer[NameObject("/ID")] = ArrayObject(
-                [first_id[0], ByteStringObject(secrets.token_bytes(16))])
-        start = out.tell()
-        if stream_xref:
-            _xref_stream(out, trailer, offsets, self.next, start)
-        else:
-            _xref_table(out, trailer, offsets, self.next)
-        out.write(b"startxref\n%d\n%%%%EOF\n" % start)
+        trailer = self.reader.trailer
+        trailer = increment.update_trailer(
+            root=trailer.raw_get("/Root"), prev=prev,
+            info=trailer.raw_get("/Info") if "/Info" in trailer else None,
+            first_id=increment.first_id(trailer))
+        out.write(increment.cross_reference(trailer, offsets, self.next, out.tell(),
+                                            as_stream=as_stream))
         return out.getvalue()
-
-
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and runs[-1][0] + runs[-1][1] == number:
-            runs[-1][1] += 1
-        else:
-            runs.append([number, 1])
-    return [(first, count) for first, count in runs]
-
-
-def _xref_table(out, trailer, offsets, size: int) -> None:
-    out.write(b"xref\n")
-    for first, count in _runs(sorted(offsets)):
-        out.write(b"%d %d\n" % (first, count))
-        for number in range(first, first + count):
-            generation, offset = offsets[number]
-            out.write(b"%010d %05d n \n" % (offset, generation))
-    trailer[NameObject("/Size")] = NumberObject(size)
-    out.write(b"trailer\n")
-    trailer.write_to_stream(out)
-    out.write(b"\n")
-
-
-def _xref_stream(out, trailer, offsets, number: int, start: int) -> None:
-    offsets = {**offsets, number: (0, start)}
-    numbers = sorted(offsets)
-    rows = b"".join(b"\x01" + offsets[n][1].to_bytes(8, "big") + offsets[n][0].to_bytes(2, "big")
-                    for n in numbers)
-    data = zlib.compress(rows)
-    trailer.update({
-        NameObject("/Type"): NameObject("/XRef"),
-        NameObject("/Size"): NumberObject(number + 1),
-        NameObject("/W"): ArrayObject(NumberObject(w) for w in (1, 8, 2)),
-        NameObject("/Index"): ArrayObject(NumberObject(v) for run in _runs(numbers)
-                                          for v in run),
-        NameObject("/Filter"): NameObject("/FlateDecode"),
-        NameObject("/Length"): NumberObject(len(data)),
-    })
-    out.write(b"%d 0 obj\n" % number)
-    trailer.write_to_stream(out)
-    out.write(b"\nstream\n" + data + b"\nendstream\nendobj\n")

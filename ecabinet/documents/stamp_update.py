@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import secrets
 import zlib
 from collections.abc import Sequence
@@ -35,7 +34,6 @@ from typing import BinaryIO
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
-    ByteStringObject,
     DictionaryObject,
     FloatObject,
     IndirectObject,
@@ -45,6 +43,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from ecabinet.documents import increment
 from ecabinet.documents.watermark import (
     WatermarkError,
     WatermarkStyle,
@@ -53,9 +52,6 @@ from ecabinet.documents.watermark import (
 )
 
 __all__ = ["UpdatePlan", "plan_update", "stamp_update"]
-
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF", re.S)
-_TAIL_BYTES = 2048
 
 
 class _Update:
@@ -174,27 +170,11 @@ def _content_form(update: _Update, page, resources: PdfObject | None) -> Indirec
 
 
 def _start_of_last_xref(base: BinaryIO, size: int) -> int:
-    base.seek(max(0, size - _TAIL_BYTES))
-    matches = list(_STARTXREF.finditer(base.read()))
-    if not matches:
-        raise WatermarkError("the stored PDF has no startxref at its end")
-    return int(matches[-1].group(1))
-
-
-def _uses_xref_stream(base: BinaryIO, offset: int) -> bool:
-    base.seek(offset)
-    return not base.read(4).startswith(b"xref")
-
-
-def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
-    """Contiguous runs (first, count) of sorted object numbers, for the xref subsections."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and runs[-1][0] + runs[-1][1] == number:
-            runs[-1][1] += 1
-        else:
-            runs.append([number, 1])
-    return [(first, count) for first, count in runs]
+    base.seek(max(0, size - increment.TAIL_BYTES))
+    try:
+        return increment.last_xref(base.read())
+    except increment.NoStartXref as error:
+        raise WatermarkError(str(error)) from error
 
 
 @dataclass(frozen=True)
@@ -255,7 +235,8 @@ def plan_update(base: BinaryIO, base_size: int) -> UpdatePlan:
     if reader.is_encrypted:
         raise WatermarkError("an encrypted PDF cannot take an update")
     prev = _start_of_last_xref(base, base_size)
-    xref_stream = _uses_xref_stream(base, prev)
+    base.seek(prev)
+    xref_stream = increment.is_xref_stream(base.read(4))
     update = _Update(int(reader.trailer["/Size"]))
     stamp = update.reserve()
     draws: dict[tuple[object, ...], IndirectObject] = {}
@@ -295,26 +276,21 @@ def plan_update(base: BinaryIO, base_size: int) -> UpdatePlan:
         body += data
     root = reader.trailer.raw_get("/Root")
     info = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
-    first_id = reader.trailer.get("/ID", [ByteStringObject(secrets.token_bytes(16))])[0]
+    first_id = increment.first_id(reader.trailer) or secrets.token_bytes(16)
     return UpdatePlan(
         body=bytes(body), objects=tuple(objects), stamp=stamp.idnum,
         draws=tuple((ref.idnum, *geometry) for geometry, ref in draws.items()),
         next=update.next, prev=prev, xref_stream=xref_stream,
         root=(root.idnum, root.generation),
         info=None if info is None else (info.idnum, info.generation),
-        first_id=bytes(first_id.original_bytes if hasattr(first_id, "original_bytes")
-                       else first_id).hex())
+        first_id=first_id.hex())
 
 
 def _trailer(plan: UpdatePlan) -> DictionaryObject:
-    trailer = DictionaryObject({
-        NameObject("/Root"): IndirectObject(*plan.root, None),
-        NameObject("/Prev"): NumberObject(plan.prev),
-        NameObject("/ID"): ArrayObject([ByteStringObject(bytes.fromhex(plan.first_id)),
-                                        ByteStringObject(secrets.token_bytes(16))])})
-    if plan.info is not None:
-        trailer[NameObject("/Info")] = IndirectObject(*plan.info, None)
-    return trailer
+    return increment.update_trailer(
+        root=IndirectObject(*plan.root, None), prev=plan.prev,
+        info=None if plan.info is None else IndirectObject(*plan.info, None),
+        first_id=bytes.fromhex(plan.first_id))
 
 
 def stamp_update(base: BinaryIO | UpdatePlan, base_size: int, text_lines: Sequence[str], *,
@@ -343,47 +319,8 @@ def stamp_update(base: BinaryIO | UpdatePlan, base_size: int, text_lines: Sequen
         generation, data = update.objects[number]
         offsets[number] = (generation, base_size + len(out))
         out += data
-    trailer, start = _trailer(plan), base_size + len(out)
-    if plan.xref_stream:
-        out += _xref_stream(trailer, offsets, update.next, start)
-    else:
-        out += _xref_table(trailer, offsets, update.next)
-    out += b"startxref\n%d\n%%%%EOF\n" % start
+    start = base_size + len(out)
+    out += increment.cross_reference(_trailer(plan), offsets, update.next, start,
+                                     as_stream=plan.xref_stream)
     return bytes(out)
 
-
-def _xref_stream(trailer: DictionaryObject, offsets: dict[int, tuple[int, int]], number: int,
-                 start: int) -> bytes:
-    """The cross-reference section as a stream object (its own entry included)."""
-    offsets = {**offsets, number: (0, start)}
-    numbers = sorted(offsets)
-    rows = b"".join(b"\x01" + offsets[n][1].to_bytes(8, "big") + offsets[n][0].to_bytes(2, "big")
-                    for n in numbers)
-    data = zlib.compress(rows)
-    trailer.update({
-        NameObject("/Type"): NameObject("/XRef"),
-        NameObject("/Size"): NumberObject(number + 1),
-        NameObject("/W"): ArrayObject(NumberObject(w) for w in (1, 8, 2)),
-        NameObject("/Index"): ArrayObject(NumberObject(v) for run in _runs(numbers)
-                                          for v in run),
-        NameObject("/Filter"): NameObject("/FlateDecode"),
-        NameObject("/Length"): NumberObject(len(data)),
-    })
-    body = io.BytesIO()
-    body.write(b"%d 0 obj\n" % number)
-    trailer.write_to_stream(body)
-    body.write(b"\nstream\n" + data + b"\nendstream\nendobj\n")
-    return body.getvalue()
-
-
-def _xref_table(trailer: DictionaryObject, offsets: dict[int, tuple[int, int]],
-                size: int) -> bytes:
-    out = bytearray(b"xref\n")
-    for first, count in _runs(sorted(offsets)):
-        out += b"%d %d\n" % (first, count)
-        for n in range(first, first + count):
-            out += b"%010d %05d n \n" % (offsets[n][1], offsets[n][0])
-    trailer[NameObject("/Size")] = NumberObject(size)
-    body = io.BytesIO()
-    trailer.write_to_stream(body)
-    return bytes(out) + b"trailer\n" + body.getvalue() + b"\n"
