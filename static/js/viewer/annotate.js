@@ -38,7 +38,10 @@ let pdfViewer = null;
 let uiManager = null;
 let pdf = null;
 let tool = null;
-let color = dock?.querySelector("[aria-checked='true']")?.dataset.annotColor || "#ffd400";
+// Each tool keeps its colour: a yellow marker, a red pen.
+const colors = { highlight: "#ffd400", freetext: "#ff5a5f", ink: "#ff5a5f", note: "#ffd400" };
+const PARAMS = { highlight: Param.HIGHLIGHT_COLOR, freetext: Param.FREETEXT_COLOR, ink: Param.INK_COLOR };
+const INK_THICKNESS = 2;
 let sweepTimer = null;
 let applying = 0;
 let notes = null;
@@ -86,7 +89,10 @@ async function materialise(rec, layer) {
     rec.editor = editor;
     editor.isClone = true;
     const { x, y } = editor;
+    // Not as if just made by hand: no undo step that would take it away, no focus.
+    editor.onceAdded = () => { editor._isDraggable = fields.kind !== "freetext"; };
     layer.addOrRebuild(editor);
+    delete editor.onceAdded;
     // A new free text is moved up by its font size (the click is its baseline) and its box
     // is saved with a padding: a stored one goes exactly where it was saved.
     const saved = fields.data.rect;
@@ -267,22 +273,37 @@ function setTool(name) {
   viewer.dataset.annotating = tool || "";
   const mode = tool ? TOOLS[tool] : Mode.NONE;
   if (pdfViewer && pdfViewer.annotationEditorMode !== mode) pdfViewer.annotationEditorMode = { mode };
+  showColor();
   pushColor();
 }
 
-function pushColor() {
-  if (!pdfViewer) return;
-  for (const type of [Param.HIGHLIGHT_COLOR, Param.INK_COLOR, Param.FREETEXT_COLOR]) {
-    pdfViewer.eventBus.dispatch("switchannotationeditorparams", { source: dock, type, value: color });
+const currentColor = () => colors[tool || "highlight"];
+
+function showColor() {
+  for (const swatch of dock.querySelectorAll("[data-annot-color]")) {
+    swatch.setAttribute("aria-checked", String(swatch.dataset.annotColor === currentColor()));
   }
+}
+
+/** Tell PDF.js the colour: of the selected editor when there is one, else of the tool's
+ * next editors. */
+function pushColor({ toSelected = false } = {}) {
+  if (!pdfViewer) return;
+  const send = (type, value) => pdfViewer.eventBus.dispatch("switchannotationeditorparams",
+    { source: dock, type, value });
+  if (toSelected && uiManager?.hasSelection) {
+    for (const type of Object.values(PARAMS)) send(type, currentColor());
+    return;
+  }
+  if (uiManager?.hasSelection) return;  // a tool picked must not repaint what is selected
+  if (PARAMS[tool]) send(PARAMS[tool], colors[tool]);
+  if (tool === "ink") send(Param.INK_THICKNESS, INK_THICKNESS);
 }
 
 function setColor(button) {
-  color = button.dataset.annotColor;
-  for (const swatch of dock.querySelectorAll("[data-annot-color]")) {
-    swatch.setAttribute("aria-checked", String(swatch === button));
-  }
-  pushColor();
+  colors[tool || "highlight"] = button.dataset.annotColor;
+  showColor();
+  pushColor({ toSelected: true });
 }
 
 function showPending(count) {
@@ -315,6 +336,7 @@ function wireToolbar() {
       if (notes.editing) notes.finish("delete"); else uiManager?.delete();
     } else if (button.dataset.annotAction === "close") openDock(false);
   });
+  showColor();
   const stored = (() => { try { return localStorage.getItem("ecabinet-annotate-open"); } catch { return null; } })();
   const wide = window.matchMedia("(min-width: 641px)").matches;
   openDock(stored === null ? wide : stored === "1");
@@ -410,7 +432,10 @@ async function start() {
     dock.querySelector("[data-annot-action='redo']").disabled = !details.hasSomethingToRedo;
     scheduleSweep();
   });
-  eventBus.on("annotationeditormodechanged", scheduleSweep);
+  eventBus.on("annotationeditormodechanged", () => {
+    pushColor();  // the tool's colour and thickness, once PDF.js has switched to it
+    scheduleSweep();
+  });
   const pages = document.getElementById("viewer-pages");
   pages.addEventListener("focusout", scheduleSweep);
   pages.addEventListener("pointerup", scheduleSweep);
@@ -423,7 +448,7 @@ async function start() {
     const number = Number(page.dataset.pageNumber);
     const [x, y] = notes.pointAt(number, event);
     textOf(number).then((items) => {
-      notes.open({ clientId: uuid(), page: number, x, y, comment: "", color,
+      notes.open({ clientId: uuid(), page: number, x, y, comment: "", color: colors.note,
         quote: textIn(items, [[x, y - 40, x + 200, y]], 18) }, { isNew: true });
     });
   });
