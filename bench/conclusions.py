@@ -3,9 +3,14 @@
 ``render_sign_issue_s``: render a two-page notice from the meeting's record, the chair's
 signature, the clerk's issue (number from the counter, number and date written, seal), with the
 database writes (SQLite file); ``verify_s``: verify the issued file's three signatures in
-process. Prints a table; ``--json PATH`` writes the medians. Limits 0.15 s and 0.05 s.
+process; ``dispatch_50_ms``: dispatch an issued notice to 50 units (each with a clerk who has
+an address and a webhook), the web request's share: rows written, mails and webhooks queued;
+``dispatch_all_s``: from that call until all 50 mails have reached a local SMTP server and all 50
+webhooks a local receiver that checks their HMAC, through the real worker process
+(``python -m ecabinet worker``). Prints a table; ``--json PATH`` writes the medians. Limits
+0.15 s, 0.05 s, 200 ms and 10 s.
 
-    python bench/conclusions.py [--runs 15] [--json PATH]
+    python bench/conclusions.py [--runs 15] [--dispatch-runs 3] [--json PATH]
 """
 
 from __future__ import annotations
@@ -16,14 +21,19 @@ import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-LIMITS = {"render_sign_issue_s": 0.15, "verify_s": 0.05}
+LIMITS = {"render_sign_issue_s": 0.15, "verify_s": 0.05, "dispatch_50_ms": 200.0,
+          "dispatch_all_s": 10.0}
 LABELS = {"render_sign_issue_s": "render + chair signs + clerk issues",
-          "verify_s": "verify the issued notice (3 signatures)"}
+          "verify_s": "verify the issued notice (3 signatures)",
+          "dispatch_50_ms": "dispatch to 50 units returns (ms)",
+          "dispatch_all_s": "all 50 mails and 50 webhooks arrive"}
+UNITS = 50
 TEXT = ("<p>Thống nhất với <b>báo cáo</b> tình hình kinh tế - xã hội; yêu cầu các sở, ngành "
         "<i>khẩn trương</i> triển khai các nhiệm vụ trọng tâm, bảo đảm tiến độ giải ngân vốn "
         "đầu tư công và an sinh xã hội cho người dân trên địa bàn.</p>"
@@ -88,7 +98,129 @@ def _submitted(meeting, units):
     return service.submit_draft(conclusion, actor=None)
 
 
-def measure(runs: int) -> dict[str, float]:
+class _Inbox:
+    """aiosmtpd handler counting the mails that carry the notice's PDF."""
+
+    def __init__(self):
+        self.count, self.event, self.expected = 0, threading.Event(), 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        if b"application/pdf" in envelope.content:
+            self.count += 1
+            if self.count >= self.expected:
+                self.event.set()
+        return "250 OK"
+
+
+def _receiver(secrets: dict[str, str]):
+    """A local webhook endpoint: counts the calls whose HMAC matches the unit's secret."""
+    import hashlib
+    import hmac
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = {"valid": 0, "invalid": 0, "expected": 0, "event": threading.Event()}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            secret = secrets.get(self.path.rsplit("/", 1)[-1], "")
+            expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            good = hmac.compare_digest(expected, self.headers.get("X-eCabinet-Signature", ""))
+            state["valid" if good else "invalid"] += 1
+            self.send_response(200 if good else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            if state["valid"] >= state["expected"]:
+                state["event"].set()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, state
+
+
+def _dispatch_units(body, count: int, base_url: str):
+    """`count` units, each with a clerk who has an address and a webhook; their secrets."""
+    from ecabinet.accounts import service as accounts
+    from ecabinet.accounts.models import RoleKind, UnitKind
+    from ecabinet.accounts.passwords import hash_password
+    from ecabinet.accounts.service import RoleGrant, UnitData, UserData
+    from ecabinet.conclusions import webhooks
+
+    shared = hash_password("Bench-Pass-2026")
+    units, secrets = [], {}
+    for n in range(count):
+        unit = accounts.create_unit(UnitData(f"Đơn vị nhận {n}", f"dv-{n}", UnitKind.OFFICE,
+                                             parent_id=body.id), actor=None)
+        accounts.create_user(UserData(f"vt{n}", f"Văn thư {n}", email=f"vt{n}@bench.vn"),
+                             "Bench-Pass-2026", [RoleGrant(RoleKind.CLERK, unit.id)],
+                             actor=None, password_hash=shared)
+        secrets[unit.code] = webhooks.set_webhook(unit.id, f"{base_url}/{unit.code}",
+                                                  actor=None)
+        units.append(unit)
+    return units, secrets
+
+
+def measure_dispatch(app, folder: Path, new_meeting, chair, chair_key, seal_key,
+                     runs: int) -> dict[str, float]:
+    import os
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    from ecabinet.accounts import service as accounts
+    from ecabinet.conclusions import dispatch, issuing
+    from tests.notify.conftest import free_port
+
+    inbox = _Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    secrets: dict[str, str] = {}
+    server, state = _receiver(secrets)
+    base = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    body = accounts.get_unit(chair.roles[0].unit_id)
+    units, made = _dispatch_units(body, UNITS, base)
+    secrets.update(made)
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               ECABINET_INSTANCE=str(folder), SECRET_KEY=app.config["SECRET_KEY"],
+               SMTP_HOST="127.0.0.1",
+               SMTP_PORT=str(smtp.port), SMTP_SENDER="ecabinet@bench.vn", SMTP_STARTTLS="",
+               SMTP_SSL="", SMTP_USERNAME="", SMTP_PASSWORD="")
+    worker = subprocess.Popen([sys.executable, "-m", "ecabinet", "worker"],
+                              cwd=Path(__file__).resolve().parents[1], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    returns, arrivals = [], []
+    try:
+        time.sleep(2)  # the worker starts
+        for _ in range(runs):
+            meeting = new_meeting()
+            conclusion = _submitted(meeting, units)
+            issuing.sign_conclusion(conclusion, meeting, chair_key, actor=chair)
+            conclusion = issuing.issue_conclusion(conclusion, meeting, seal_key, actor=None)
+            inbox.count, inbox.expected = 0, UNITS
+            state.update(valid=0, invalid=0, expected=UNITS)
+            inbox.event.clear()
+            state["event"].clear()
+            begin = time.perf_counter()
+            dispatch.dispatch_conclusion(conclusion, meeting, actor=None)
+            returns.append((time.perf_counter() - begin) * 1000)
+            arrived = inbox.event.wait(60) and state["event"].wait(60)
+            arrivals.append(time.perf_counter() - begin if arrived else float("inf"))
+            if state["invalid"]:
+                raise SystemExit(f"{state['invalid']} webhooks had a wrong HMAC")
+    finally:
+        worker.terminate()
+        worker.wait(20)
+        smtp.stop()
+        server.shutdown()
+    return {"dispatch_50_ms": statistics.median(returns),
+            "dispatch_all_s": statistics.median(arrivals)}
+
+
+def measure(runs: int, dispatch_runs: int = 3) -> dict[str, float]:
     from ecabinet import create_app
     from ecabinet.conclusions import issuing
     from ecabinet.extensions import db
@@ -123,17 +255,23 @@ def measure(runs: int) -> dict[str, float]:
             begin = time.perf_counter()
             verify_pdf(issued, [root.certificate])
             verify_times.append(time.perf_counter() - begin)
+        figures = {"render_sign_issue_s": statistics.median(times[1:]),
+                   "verify_s": statistics.median(verify_times[1:])}
+        if dispatch_runs:
+            figures.update(measure_dispatch(app, folder, new_meeting, chair, chair_key,
+                                            seal_key, dispatch_runs))
     print(f"(the notice has {pages} pages, the issued file {len(issued) // 1024} KiB)")
-    return {"render_sign_issue_s": statistics.median(times[1:]),
-            "verify_s": statistics.median(verify_times[1:])}
+    return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--dispatch-runs", type=int, default=3,
+                        help="dispatches to 50 units to time (0: none)")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
-    figures = measure(args.runs)
+    figures = measure(args.runs, args.dispatch_runs)
     print(f"{'figure':<42} {'median s':>9} {'limit s':>8}  ok")
     for key, value in figures.items():
         ok = "yes" if value <= LIMITS[key] else "NO"

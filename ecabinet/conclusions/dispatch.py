@@ -47,6 +47,9 @@ from ecabinet.notify.reasons import describe as mail_reason
 log = logging.getLogger(__name__)
 RECEIVED = "conclusion_received"
 INBOX_URL = "/inbox"
+# Webhooks one queue task delivers in turn: few queue writes per dispatch, and a slow unit
+# holds up at most this many others (each failure is retried on its own).
+WEBHOOK_BATCH = 10
 
 messages.TEXTS.update({
     RECEIVED: _l("The conclusion notice %(number)s of “%(title)s” was sent to your unit; "
@@ -128,6 +131,8 @@ def dispatch_conclusion(conclusion: Conclusion, meeting: Meeting, *, actor,
     db.session.add_all(dispatches.values())
     conclusion.status = ConclusionStatus.DISPATCHED
     db.session.flush()
+    hook_ids = [d.id for row in dispatches.values() for d in row.deliveries
+                if d.channel == Channel.WEBHOOK]  # read now: the commit expires the rows
     audit.record("conclusion.dispatched", actor=actor, object_type="conclusion",
                  object_id=conclusion.id, details={"units": unit_ids})
     notes = notify.notify_unit_clerks(
@@ -135,8 +140,7 @@ def dispatch_conclusion(conclusion: Conclusion, meeting: Meeting, *, actor,
         params=notice_params(conclusion, meeting), url=INBOX_URL, meeting=meeting,
         before_commit=_link_mails(dispatches))
     db.session.commit()  # when no unit has a clerk, nothing above committed
-    queue_webhooks([d.id for row in dispatches.values() for d in row.deliveries
-                    if d.channel == Channel.WEBHOOK])
+    queue_webhooks(hook_ids)
     return notes
 
 
@@ -180,12 +184,13 @@ def queue_webhooks(delivery_ids: list[int]) -> None:
         return
     from ecabinet.notify.queue import get_huey
 
-    task = get_huey().ecabinet_tasks["conclusion_webhook"]
-    for delivery_id in delivery_ids:
+    task = get_huey().ecabinet_tasks["conclusion_webhooks"]
+    for start in range(0, len(delivery_ids), WEBHOOK_BATCH):
+        batch = list(delivery_ids[start:start + WEBHOOK_BATCH])
         try:
-            task(delivery_id)
-        except Exception:  # noqa: BLE001 - the periodic sweep queues it again
-            log.exception("could not queue webhook delivery %s", delivery_id)
+            task(batch)
+        except Exception:  # noqa: BLE001 - the periodic sweep queues them again
+            log.exception("could not queue webhook deliveries %s", batch)
 
 
 def download_url(dispatch: ConclusionDispatch) -> str:

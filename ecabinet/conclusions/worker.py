@@ -26,12 +26,18 @@ def run_reminders() -> int:
 def _bind(huey, app) -> dict:
     from ecabinet.conclusions import dispatch, webhooks
 
-    @huey.task(name="conclusion_webhook")
-    def conclusion_webhook(delivery_id: int) -> None:
+    @huey.task(name="conclusion_webhooks")
+    def conclusion_webhooks(delivery_ids: list[int]) -> None:
+        """A batch of deliveries in turn (one queue write per batch, not per unit); each
+        failure is retried on its own, after its own back-off."""
+        retry = []
         with app.app_context():
-            delay = webhooks.deliver(delivery_id, dispatch.payload_of)
-        if delay is not None:
-            conclusion_webhook.schedule(args=(delivery_id,), delay=delay)
+            for delivery_id in delivery_ids:
+                delay = webhooks.deliver(delivery_id, dispatch.payload_of)
+                if delay is not None:
+                    retry.append((delivery_id, delay))
+        for delivery_id, delay in retry:
+            conclusion_webhooks.schedule(args=([delivery_id],), delay=delay)
 
     @huey.periodic_task(crontab(minute="*/15"), name="conclusion_reminders")
     def conclusion_reminders() -> None:
@@ -40,7 +46,7 @@ def _bind(huey, app) -> dict:
         if count:
             log.info("sent %s conclusion reminders", count)
 
-    return {"conclusion_webhook": conclusion_webhook,
+    return {"conclusion_webhooks": conclusion_webhooks,
             "conclusion_reminders": conclusion_reminders}
 
 
