@@ -137,12 +137,14 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.report_file": {"GET": CLERK | SECRETARIAT | CHAIR},
     "conclusions.follow_up": {"GET": SECRETARIAT | CHAIR},
     "conclusions.unit_webhook": {"GET": ADMIN, "POST": ADMIN},
+    "conclusions.propose_review": {"POST": SECRETARIAT},
     # a reader's own annotations (ecabinet/annotations/): whoever reads the document, each
     # seeing only their own; opinions go from participants to the secretariat
     "annotations.index": {"GET": MEETING},
     "annotations.save": {"POST": MEETING},
     "annotations.delete": {"POST": MEETING},
     "annotations.export": {"GET": MEETING},
+    "annotations.changes": {"GET": MEETING},
     "annotations.my_notes": {"GET": SIGNED_IN},
     "opinions.send": {"POST": frozenset({"member", "chair"})},
     "opinions.answered": {"POST": SECRETARIAT},

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
 from ecabinet.accounts.permissions import is_admin
-from ecabinet.conclusions import acknowledgement, dispatch, tasks, webhooks
+from ecabinet.conclusions import acknowledgement, dispatch, review, tasks, webhooks
 from ecabinet.conclusions.errors import ConclusionError
 from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import ConclusionStatus, TaskStatus
@@ -34,11 +34,13 @@ from ecabinet.conclusions.permissions import (
     is_unit_clerk_anywhere,
 )
 from ecabinet.conclusions.views import bp
+from ecabinet.core.errors import EcabinetError
 from ecabinet.core.permissions import deny, guard, require
 from ecabinet.documents import service as documents
 from ecabinet.documents import storage
 from ecabinet.documents.errors import DocumentError
 from ecabinet.meetings import service as meetings
+from ecabinet.meetings.panels import register_panel
 from ecabinet.notify.events import push_live
 
 MAX_REPORT_FILE = 20 * 1024 * 1024
@@ -323,3 +325,40 @@ def unit_webhook(unit_id: int):
     return render_template("conclusions/unit_webhook.html", unit=unit,
                            hook=webhooks.webhook_of(unit.id), secret=secret, error=error,
                            header=webhooks.SIGNATURE_HEADER), 422 if error else 200
+
+
+# --- the closed loop: overdue tasks proposed for the body's next meeting ----------------------
+
+def review_panel(meeting, user) -> dict | None:
+    """On a meeting being prepared: the overdue tasks of the body's earlier notices."""
+    from ecabinet.conclusions.permissions import can_draft_conclusion
+
+    if not can_draft_conclusion(meeting, user):
+        return None
+    day = tasks.today()
+    rows = review.proposal_for(meeting, day)
+    if not rows:
+        return None
+    return {"review_tasks": rows, "review_names": tasks.unit_names(rows), "review_day": day,
+            "review_title": review.REVIEW_TITLE}
+
+
+register_panel("conclusion-review", "conclusions/_review_panel.html", review_panel, order=35)
+
+
+@bp.post("/meetings/<int:meeting_id>/conclusion/review-item")
+@login_required
+def propose_review(meeting_id: int):
+    from ecabinet.conclusions.permissions import can_draft_conclusion
+
+    meeting = guard(meetings.get_meeting(meeting_id), can_draft_conclusion,
+                    visible=can_see_conclusion, what="conclusions.propose_review",
+                    meeting=meeting_id)
+    try:
+        review.propose_review_item(meeting, actor=current_user)
+    except EcabinetError as error:  # ours, the agenda's or the documents' refusal
+        flash(str(error.message), "error")
+    else:
+        flash(_("The review of the conclusions was added to the agenda, with the units' last "
+                "reports attached."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))

@@ -21,6 +21,7 @@ register_actions({
     "conclusion.task_accepted": _l("Task of a conclusion notice accepted as done"),
     "conclusion.task_reopened": _l("Task of a conclusion notice reopened"),
     "conclusion.tasks_reminded": _l("Reminders about tasks of conclusion notices"),
+    "conclusion.review_proposed": _l("Overdue tasks put on the agenda for review"),
 })
 register_objects({"conclusion": _l("Conclusion notice"),
                   "conclusion_task": _l("Task of a conclusion notice")})
