@@ -19,6 +19,7 @@ from ecabinet.annotations.export import export_pdf
 from ecabinet.annotations.labels import KIND_LABELS
 from ecabinet.annotations.models import Anchor
 from ecabinet.annotations.permissions import can_annotate, can_export_annotations
+from ecabinet.annotations.redline import redline
 from ecabinet.annotations.schemas import parse_annotation, parse_client_id
 from ecabinet.audit import service as audit
 from ecabinet.documents import service as documents
@@ -84,6 +85,16 @@ def delete(document_id: int, client_id: str):
         push_annotation(current_user.id, [shown], device=_device())
     return jsonify(outcome=result.outcome, annotation=shown), \
         409 if result.outcome == "conflict" else 200
+
+
+@bp.get("/documents/<int:document_id>/changes")
+@login_required
+def changes(document_id: int):
+    """What changed against the previous version (or ``?from=N``), page by page, for the
+    viewer's redline: ``{"document_id", "from", "to", "available", "pages": [{"page",
+    "added": [text…], "removed": [text…], "in_new"}…]}``."""
+    document = load_document(document_id, can_annotate, what="annotations.changes")
+    return jsonify(redline(document, request.args.get("from", type=int)))
 
 
 @bp.get("/documents/<int:document_id>/annotated.pdf")

@@ -453,5 +453,22 @@ def test_notes_follow_a_new_version_or_are_listed_as_not_placed(live_server, bro
     }""")
     assert len(carried) == 1
     assert carried[0][3] < old_top - 5, "the highlight did not move down with its passage"
+    # The redline: what version 2 added is marked on the page, what it removed is listed.
+    page.locator("#annot-dock [data-annot-action='changes']").click()
+    changes = page.locator("#annot-changes")
+    expect(changes.locator("summary")).to_have_text("Thay đổi so với phiên bản 1 (1 trang)")
+    added = changes.locator("ins").all_inner_texts()
+    assert "Bổ sung: phiên bản 2 có thêm đoạn mở đầu này ở đầu trang." in added
+    assert any(text.startswith("Nội dung thay thế 1-1") for text in added), added
+    removed = changes.locator("del").all_inner_texts()
+    assert any(rewritten in text for text in removed), removed
+    marks = page.locator("#viewer-canvas .page[data-page-number='1'] .redline-added")
+    assert marks.count() >= 2  # the preface's line and the rewritten passage's lines
+    preface = page.locator("#viewer-canvas .page[data-page-number='1'] .textLayer span",
+                           has_text="Bổ sung: phiên bản 2").first.bounding_box()
+    first = marks.first.bounding_box()
+    assert abs(first["y"] - preface["y"]) < preface["height"], (first, preface)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "annotate-redline-1280.png"))
     assert watcher.problems == []
     context.close()

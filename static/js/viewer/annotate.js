@@ -8,6 +8,7 @@
 import { connect } from "../live.js";
 import { viewerReady } from "../viewer.js";
 import { Notes } from "./annot-notes.js";
+import { Redline } from "./annot-redline.js";
 import { clean, describe, kindOf, revive, textIn, uuid } from "./annot-shape.js";
 import { Sync } from "./annot-sync.js";
 import { pdfjsLib } from "./load-pdfjs.js";
@@ -393,6 +394,15 @@ async function start() {
   sync.version = list?.version || null;
   if (list?.can_export) document.getElementById("annot-export").hidden = false;
   showUnplaced(list?.unplaced);
+  const changesButton = dock.querySelector("[data-annot-action='changes']");
+  if (list?.version > 1) {
+    const redline = new Redline({ pdfViewer, pdf, eventBus, documentId, label,
+      panel: document.getElementById("annot-changes") });
+    changesButton.hidden = false;
+    changesButton.addEventListener("click", async () => {
+      changesButton.setAttribute("aria-pressed", String(await redline.toggle()));
+    });
+  }
   notes = new Notes({
     pdfViewer, eventBus, form: document.getElementById("annot-note-form"), label, onEdit: editNote,
   });
