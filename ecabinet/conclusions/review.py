@@ -104,6 +104,9 @@ def propose_review_item(meeting: Meeting, *, actor, day: date | None = None):
     report = documents.upload_documents(
         meeting, [documents.UploadedFile(FILE_NAME, render_review(meeting, rows, day))],
         actor=actor, agenda_item_id=item.id)
+    for accepted in report.accepted:  # the file name has no diacritics; the title should
+        documents.rename_document(accepted.document, f"Báo cáo {REVIEW_TITLE[0].lower()}"
+                                  f"{REVIEW_TITLE[1:]}", actor=actor)
     audit.record("conclusion.review_proposed", actor=actor, object_type="meeting",
                  object_id=meeting.id, details={"tasks": [t.id for t in rows],
                                                 "documents": len(report.accepted)})

@@ -40,6 +40,7 @@ def test_overdue_tasks_become_an_agenda_item_with_the_reports_pdf(world, keys):
     assert item.title == "Kiểm điểm tình hình thực hiện kết luận"
     document = db.session.execute(select(Document).where(
         Document.agenda_item_id == item.id)).scalar_one()
+    assert document.title == "Báo cáo kiểm điểm tình hình thực hiện kết luận"
     with storage.open_file(document.versions[-1].sha256) as stored:
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(stored.readall()))
                        .pages)
