@@ -138,6 +138,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.follow_up": {"GET": SECRETARIAT | CHAIR},
     "conclusions.unit_webhook": {"GET": ADMIN, "POST": ADMIN},
     "conclusions.propose_review": {"POST": SECRETARIAT},
+    "conclusions.dispatch_now": {"POST": CLERK},  # the body's clerk, for a notice not sent
     # a reader's own annotations (ecabinet/annotations/): whoever reads the document, each
     # seeing only their own; opinions go from participants to the secretariat
     "annotations.index": {"GET": MEETING},

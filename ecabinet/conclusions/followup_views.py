@@ -362,3 +362,26 @@ def propose_review(meeting_id: int):
         flash(_("The review of the conclusions was added to the agenda, with the units' last "
                 "reports attached."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/conclusion/dispatch")
+@login_required
+def dispatch_now(meeting_id: int):
+    """Send an issued notice that was not dispatched (issued before dispatch existed, or
+    interrupted): the body's clerk, as at issue."""
+    from ecabinet.conclusions import service
+    from ecabinet.conclusions.permissions import can_issue_conclusion
+
+    meeting = guard(meetings.get_meeting(meeting_id), can_issue_conclusion,
+                    visible=can_see_conclusion, what="conclusions.dispatch_now",
+                    meeting=meeting_id)
+    conclusion = service.conclusion_of(meeting)
+    if conclusion is None:
+        deny("conclusions.dispatch_now", status=404, meeting=meeting_id)
+    try:
+        push_live(dispatch.dispatch_conclusion(conclusion, meeting, actor=current_user))
+    except EcabinetError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The notice was sent to the units."), "success")
+    return redirect(url_for("conclusions.view", meeting_id=meeting.id))

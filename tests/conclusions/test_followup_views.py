@@ -88,3 +88,23 @@ def test_webhook_secret_is_shown_once(client, auth, world):
     bad = client.post(f"/admin/units/{unit.id}/webhook", data={
         "csrf_token": csrf_token(client), "url": "ftp://x"})
     assert bad.status_code == 422 and "https://" in bad.get_data(as_text=True)
+
+
+def test_an_issued_notice_not_yet_sent_can_be_sent_by_the_bodys_clerk(client, auth, world,
+                                                                       keys):
+    from ecabinet.accounts.models import RoleAssignment, RoleKind
+    from ecabinet.conclusions.models import ConclusionStatus
+
+    conclusion = issued(world, keys)  # issued without dispatch (as before dispatch existed)
+    world.users["clerk"].roles.append(RoleAssignment(role=RoleKind.CLERK,
+                                                     unit_id=world.units["province"].id))
+    db.session.commit()
+    auth.login("clerk")
+    url = f"/meetings/{world.meeting.id}/conclusion/dispatch"
+    response = client.post(url, data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert "Đã gửi thông báo đến các đơn vị." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert conclusion.status == ConclusionStatus.DISPATCHED
+    again = client.post(url, data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert "chỉ một lần" in again.get_data(as_text=True)
+    assert len(dispatch.dispatches_of(conclusion)) == 2
