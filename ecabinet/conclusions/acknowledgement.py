@@ -7,6 +7,7 @@ last reminder) is reminded, at most ``CONCLUSION_ACK_MAX_REMINDERS`` times.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -36,8 +37,14 @@ DEFAULTS = {"CONCLUSION_ACK_REMIND_AFTER_H": 24.0, "CONCLUSION_ACK_MAX_REMINDERS
 
 
 def _setting(name: str) -> float:
+    """The app's config, else ECABINET_<NAME> in the environment, else the default."""
     value = current_app.config.get(name)
-    return float(value if value is not None else DEFAULTS[name])
+    if value is None:
+        value = os.environ.get(f"ECABINET_{name}") or DEFAULTS[name]
+    try:
+        return float(value)
+    except ValueError:
+        return float(DEFAULTS[name])
 
 
 def mark_opened(dispatch: ConclusionDispatch, *, now: datetime | None = None) -> None:

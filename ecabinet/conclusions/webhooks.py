@@ -59,8 +59,14 @@ _EXTENSION_KEY = "ecabinet.webhook_key"
 
 
 def setting(name: str) -> float:
+    """The app's config, else ECABINET_<NAME> in the environment, else the default."""
     value = current_app.config.get(name)
-    return float(value if value is not None else DEFAULTS[name])
+    if value is None:
+        value = os.environ.get(f"ECABINET_{name}") or DEFAULTS[name]
+    try:
+        return float(value)
+    except ValueError:
+        return float(DEFAULTS[name])
 
 
 def _aead() -> AESGCM:
