@@ -105,7 +105,41 @@ def _ack_figures(casts: list[dict]) -> dict:
             "ack_p99_ms": _pct(latencies, 0.99)}
 
 
-async def _vote(world, servers: list[ServerProcess], clients: int, timeout: float) -> dict:
+class PhaseProfile:
+    """py-spy attached to every server process for one phase (`--profile DIR`): collapsed
+    stacks per phase and process, for finding where the server's time goes."""
+
+    def __init__(self, folder: Path | None, servers: list[ServerProcess], phase: str):
+        self.folder, self.servers, self.phase, self.procs = folder, servers, phase, []
+
+    def __enter__(self):
+        import shutil
+        import subprocess
+
+        spy = shutil.which("py-spy") or os.environ.get("PY_SPY")
+        if self.folder is None or not spy:
+            return self
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for k, server in enumerate(self.servers):
+            out = self.folder / f"{self.phase}-{k}.txt"
+            self.procs.append(subprocess.Popen(
+                [spy, "record", "--pid", str(server.process.pid), "--format", "raw",
+                 "--rate", "250", "--nonblocking", "--output", str(out)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(0.5)  # attached before the phase starts
+        return self
+
+    def __exit__(self, *_exc):
+        import signal
+
+        for proc in self.procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in self.procs:
+            proc.wait(timeout=30)
+
+
+async def _vote(world, servers: list[ServerProcess], clients: int, timeout: float,
+                profile: Path | None = None) -> dict:
     n = len(world.voters)
     gens = LoadGenerators(_jobs(world.voters, [s.url for s in servers], PASSWORD, timeout),
                           clients)
@@ -114,24 +148,29 @@ async def _vote(world, servers: list[ServerProcess], clients: int, timeout: floa
         started = time.monotonic()
         await asyncio.gather(gens.ask("sign_in"), chair.sign_in())
         sign_in_s = time.monotonic() - started
-        started = time.monotonic()
-        joined = await gens.ask("connect", world.meeting_id)
-        connect_all_s = max(joined) - started if all(joined) else None
+        with PhaseProfile(profile, servers, "connect"):
+            connect_cpu = sum(s.cpu_s() for s in servers)
+            started = time.monotonic()
+            joined = await gens.ask("connect", world.meeting_id)
+            connect_all_s = max(joined) - started if all(joined) else None
+            connect_cpu = sum(s.cpu_s() for s in servers) - connect_cpu
         await chair.connect(world.meeting_id, timeout)
         cpu = [s.cpu_s() for s in servers]
         opened = await chair.call("open_poll", {"meeting_id": world.meeting_id,
                                                 "question": "Thông qua Tờ trình số 01?"})
         poll_id = opened["poll_id"]
-        casts = await gens.ask("cast", poll_id)
-        deadline = time.monotonic() + 5  # coalesced room updates: a few per second
-        while chair.voted_seen.get(poll_id, (0, 0))[0] < n and time.monotonic() < deadline:
-            await asyncio.sleep(0.002)
-        chair_voted, chair_at = chair.voted_seen.get(poll_id, (0, 0.0))
-        try:
-            closed = await chair.call("close_poll", {"poll_id": poll_id}, timeout)
-        except Exception as error:  # noqa: BLE001 - reported: the chair lost its socket
-            closed = {"error": type(error).__name__}
-        results = await gens.ask("results", (poll_id, 10))
+        with PhaseProfile(profile, servers, "vote"):
+            casts = await gens.ask("cast", poll_id)
+            deadline = time.monotonic() + 5  # coalesced room updates: a few per second
+            while (chair.voted_seen.get(poll_id, (0, 0))[0] < n
+                   and time.monotonic() < deadline):
+                await asyncio.sleep(0.002)
+            chair_voted, chair_at = chair.voted_seen.get(poll_id, (0, 0.0))
+            try:
+                closed = await chair.call("close_poll", {"poll_id": poll_id}, timeout)
+            except Exception as error:  # noqa: BLE001 - reported: the chair lost its socket
+                closed = {"error": type(error).__name__}
+            results = await gens.ask("results", (poll_id, 10))
         cpu = sum(s.cpu_s() for s in servers) - sum(cpu)
     finally:
         await chair.close()
@@ -149,7 +188,8 @@ async def _vote(world, servers: list[ServerProcess], clients: int, timeout: floa
             "tally_all_s": (max(results) - first) if all(results) else None,
             "closed_cast": sum(closed["counts"]) if "counts" in closed else None,
             "resent": len(resent), "resend_same_receipt": len(same),
-            "server_cpu_s": cpu, "server_rss_mb": max(s.rss_mb() for s in servers),
+            "server_cpu_s": cpu, "server_connect_cpu_s": connect_cpu,
+            "server_rss_mb": max(s.rss_mb() for s in servers),
             "receipts": {c["user"]: c["ack"]["receipt"] for c in casts
                          if c["acked"] and "receipt" in c["ack"]}}
 
@@ -177,11 +217,14 @@ def _check_database(poll_id: int, receipts: dict[str, str]) -> dict:
 async def _floor(n: int, server: ServerProcess, clients: int) -> dict:
     gens = LoadGenerators(_jobs([f"bare{i}" for i in range(n)], [server.url], "", 60), clients)
     try:
-        await gens.ask("connect", None)
+        started = time.monotonic()
+        joined = await gens.ask("connect", None)
+        connect_all_s = max(joined) - started if all(joined) else None
         acks = _ack_figures(await gens.ask("cast", 1))
     finally:
         await gens.quit()
-    return {"ack_all_s": acks["ack_all_s"], "ack_p99_ms": acks["ack_p99_ms"]}
+    return {"ack_all_s": acks["ack_all_s"], "ack_p99_ms": acks["ack_p99_ms"],
+            "connect_all_s": connect_all_s}
 
 
 def _database_url(kind: str, folder: Path, n: int) -> str:
@@ -207,7 +250,8 @@ def run_once(n: int, args, folder: Path) -> dict:
             db.engine.dispose()
         servers = [ServerProcess(database_url, folder, redis_url, name=f"server{i}").start()
                    for i in range(args.processes)]
-        figures = asyncio.run(_vote(world, servers, args.clients, args.timeout))
+        profile = args.profile / f"n{n}-{folder.name}" if args.profile else None
+        figures = asyncio.run(_vote(world, servers, args.clients, args.timeout, profile))
         with app.app_context():
             figures.update(_check_database(figures["poll_id"], figures.pop("receipts")))
             from ecabinet.extensions import db
@@ -230,11 +274,15 @@ def run_once(n: int, args, folder: Path) -> dict:
                 bare.stop()
             figures[f"floor_{name}_ack_all_s"] = floor["ack_all_s"]
             figures[f"floor_{name}_ack_p99_ms"] = floor["ack_p99_ms"]
+            figures[f"floor_{name}_connect_all_s"] = floor["connect_all_s"]
         if figures["ack_all_s"] is not None:
             figures["floor_ratio"] = figures["ack_all_s"] / figures["floor_echo_ack_all_s"]
         if figures["tally_all_s"] is not None:
             figures["tally_ratio"] = figures["tally_all_s"] / figures["floor_commit_ack_all_s"]
         figures["ack_p99_ratio"] = figures["ack_p99_ms"] / figures["floor_commit_ack_p99_ms"]
+        if figures["connect_all_s"] is not None and figures["floor_echo_connect_all_s"]:
+            figures["connect_ratio"] = (figures["connect_all_s"]
+                                        / figures["floor_echo_connect_all_s"])
     return figures
 
 
@@ -271,6 +319,10 @@ def main() -> None:
                         help="seconds any one step may take before a client gives up")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-server floor")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--profile", type=Path,
+                        help="record the servers with py-spy (on PATH or $PY_SPY) per phase "
+                             "into this folder (collapsed stacks); the figures then include "
+                             "its sampling")
     args = parser.parse_args()
     if args.processes > 1 and not args.redis:
         parser.error("several server processes need --redis to agree")

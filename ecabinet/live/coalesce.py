@@ -16,7 +16,8 @@ _scheduled: set[tuple] = set()
 
 def broadcast_soon(meeting_id: int, send, *, interval: float | None = None) -> None:
     """Call `send(meeting)` within `interval` seconds (by default LIVE_BROADCAST_INTERVAL;
-    0: now), once for however many calls arrive meanwhile."""
+    when that is 0, now, in the caller: tests), once for however many calls arrive
+    meanwhile."""
     base = current_app.config.get("LIVE_BROADCAST_INTERVAL", 0.25)
     if base <= 0:
         from ecabinet.meetings import service as meetings
@@ -28,7 +29,7 @@ def broadcast_soon(meeting_id: int, send, *, interval: float | None = None) -> N
         return
     _scheduled.add(key)
     socketio.start_background_task(_later, current_app._get_current_object(), key,
-                                   send, max(base, interval or 0))
+                                   send, base if interval is None else interval)
 
 
 def _later(app, key: tuple, send, interval: float) -> None:

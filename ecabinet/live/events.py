@@ -18,7 +18,12 @@ from ecabinet.core.errors import EcabinetError, NotFound
 from ecabinet.live.connection import flush_denials, note_denial, take_event_token
 from ecabinet.live.dispatch import handle_event
 from ecabinet.live.handlers import handler_for
-from ecabinet.live.identity import remember, use_remembered
+from ecabinet.live.identity import (
+    assume_remembered,
+    load_at_connect,
+    remember,
+    use_remembered,
+)
 from ecabinet.live.session_watch import remember_session
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.permissions import can_view_meeting
@@ -68,6 +73,26 @@ def signed_in(handler):
     return guarded
 
 
+def session_checked_by_handler(handler):
+    """`signed_in` for an event whose handler checks the session where it writes (see
+    `live_event(checks_session=True)`): the rate limit, the remembered user, no query."""
+
+    @wraps(handler)
+    def guarded(self, *args):
+        take_event_token()
+        if assume_remembered() is None:
+            use_remembered()
+        if not current_user.is_authenticated:
+            raise NotSignedIn(_l("Please sign in to continue."))
+        try:
+            return handler(self, *args)
+        except EcabinetError as error:
+            note_denial(request.event["message"], error)
+            raise
+
+    return guarded
+
+
 def socket_error(error: Exception) -> dict:
     """Answer every failed event with {"error", "message"} in the user's language."""
     if isinstance(error, EcabinetError):
@@ -96,13 +121,16 @@ class LiveNamespace(Namespace):
         if event == "connect" or (feature is None and not hasattr(self, f"on_{event}")):
             return super().trigger_event(event, *args)
         own = getattr(self, f"on_{event}", None)
-        method = own or MethodType(signed_in(lambda _self, data=None: feature(data)), self)
+        guard = (session_checked_by_handler if getattr(feature, "checks_own_session", False)
+                 else signed_in)
+        method = own or MethodType(guard(lambda _self, data=None: feature(data)), self)
         return handle_event(self.socketio, method, event, self.namespace, *args)
 
     def on_connect(self, auth=None):
         if not origin_allowed():
             log.warning("socket refused: foreign origin %s", request.headers.get("Origin"))
             return False
+        load_at_connect()
         if not current_user.is_authenticated:
             return False
         remember_session(request.environ, session.get(SESSION_TOKEN_KEY))

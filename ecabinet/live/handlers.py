@@ -17,8 +17,13 @@ from collections.abc import Callable
 _HANDLERS: dict[str, Callable] = {}
 
 
-def live_event(name: str):
+def live_event(name: str, *, checks_session: bool = False):
+    """With `checks_session`, the event is let in on the connection's remembered user with no
+    query (live/identity.py `assume_remembered`): the handler checks the session itself,
+    where it writes, or calls `identity.check_now()` first."""
+
     def register(handler: Callable) -> Callable:
+        handler.checks_own_session = checks_session
         _HANDLERS[name] = handler
         return handler
 

@@ -70,6 +70,7 @@ class Receipt:
     """The choices recorded; empty for a secret poll (the voter knows them)."""
     repeated: bool = False
     """True when this answers a retry: the ballot was already stored."""
+    meeting_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ class Result:
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a client token: enough to know a retry, nothing to forge one."""
+    return _hash(token)
 
 
 def make_receipt(poll, token: str) -> str:
@@ -200,8 +206,11 @@ def ballot_poll(poll_id: int, voter_id: int) -> BallotPoll:
                       role, status)
 
 
-def _check_choices(poll, choices: tuple[int, ...]) -> tuple[int, ...]:
-    count = poll.choice_count if isinstance(poll, BallotPoll) else len(poll_choices(poll))
+def check_choices(poll, choices: tuple[int, ...]) -> tuple[int, ...]:
+    """The choices sorted, once each, or InvalidBallot; `poll` is a Poll, a BallotPoll or a
+    row with its `choices` (JSON) and `max_choices`."""
+    count = (poll.choice_count if isinstance(poll, BallotPoll)
+             else len(json.loads(poll.choices)))
     picked = tuple(sorted(set(choices)))
     if not picked or len(picked) > poll.max_choices or not all(0 <= c < count for c in picked):
         raise InvalidBallot(_l("Choose between 1 and %(n)d of the listed options.",
@@ -235,16 +244,42 @@ def cast(poll: BallotPoll, voter_id: int, choices: tuple[int, ...], token: str) 
     :raises AlreadyVoted: a second, different ballot where no change is allowed.
     """
     token = _check_token(token)
-    picked = _check_choices(poll, choices)
-    job = writer.BallotJob(poll_id=poll.id, voter_id=voter_id, choices=picked,
-                           token_hash=_hash(token), receipt=make_receipt(poll, token))
-    # End this request's transaction: it must hold no lock or pooled connection while it
-    # waits, and must see the ballot afterwards (a SQLite read keeps its snapshot).
-    db.session.commit()
+    picked = check_choices(poll, choices)
+    job = writer.BallotJob(poll_id=poll.id, voter_id=voter_id, choices=picked, token=token)
+    return _submitted(job, named=poll.kind == PollKind.NAMED)
+
+
+def cast_as_participant(poll_id: int, voter_id: int, choices: tuple[int, ...], token: str,
+                        *, session_digest: str) -> Receipt:
+    """The hot path of a vote: store one ballot with no query before the writer, which
+    checks in the batch's own transaction, for every ballot of the batch at once, that the
+    voter's sign-in session is open and the account active, that the voter is a chair or
+    delegate of a meeting open to its participants (the role that admits them to the room
+    alone), and then all that `cast` checks.
+
+    :raises writer.SessionEnded: the session ended or the account was deactivated.
+    :raises writer.NeedsFullCheck: the voter is not admitted by a role alone; authorise
+        them in full and call `cast`.
+    :raises NotFound: there is no such poll.
+    And what `cast` raises.
+    """
+    job = writer.BallotJob(poll_id=poll_id, voter_id=voter_id, choices=tuple(choices),
+                           token=_check_token(token), session_digest=session_digest,
+                           vetted=False)
+    return _submitted(job, named=None)
+
+
+def _submitted(job, *, named: bool | None) -> Receipt:
+    # End this request's transaction, if it has one: it must hold no lock or pooled
+    # connection while it waits, and must see the ballot afterwards (a SQLite read keeps
+    # its snapshot).
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
     outcome, stored = writer.submit(job).outcome
-    named = poll.kind == PollKind.NAMED
-    return Receipt(poll.id, job.receipt, tuple(stored) if named else (),
-                   repeated=outcome == "repeated")
+    if named is None:
+        named = bool(job.named)
+    return Receipt(job.poll_id, job.receipt, tuple(stored) if named else (),
+                   repeated=outcome == "repeated", meeting_id=job.meeting_id)
 
 
 def waiting_voters(poll: Poll, meeting: Meeting) -> list[str]:
@@ -314,8 +349,10 @@ def _chair_choice(poll: Poll, meeting: Meeting, ballots) -> int | None:
     """The chair's choice for the tie-break: known only in a named poll."""
     if poll.kind == PollKind.SECRET:
         return None
-    chair = next((p.user_id for p in meeting.participants if p.role == ParticipantRole.CHAIR),
-                 None)
+    chair = db.session.execute(select(MeetingParticipant.user_id).where(
+        MeetingParticipant.meeting_id == meeting.id,
+        MeetingParticipant.role == ParticipantRole.CHAIR)
+        .order_by(MeetingParticipant.id).limit(1)).scalar()
     return next((choices[0] for _r, choices, voter in ballots if voter == chair and choices),
                 None)
 

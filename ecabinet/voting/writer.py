@@ -48,13 +48,34 @@ IDLE_EXIT_S = 10.0
 WAIT_S = 20.0
 
 
+class NeedsFullCheck(Exception):  # noqa: N818 - not an error: a request to the caller
+    """The voter is not admitted by their role in the meeting alone (not a chair or delegate
+    of a meeting open to its participants): the caller must authorise them in full, as
+    every room event does, and send the ballot again as vetted."""
+
+
+class SessionEnded(Exception):  # noqa: N818 - answered as "please sign in" by the caller
+    """The voter's sign-in session ended, or their account was deactivated."""
+
+
 @dataclass
 class BallotJob:
     poll_id: int
     voter_id: int
     choices: tuple[int, ...]
-    token_hash: str
-    receipt: str
+    token: str
+    """The client's token: the receipt is HMAC(poll key, token), its hash finds a retry."""
+    session_digest: str | None = None
+    """The voter's sign-in session, checked in the batch's own transaction (with the account
+    being active); None when the caller checked it."""
+    vetted: bool = True
+    """False: the caller checked nothing but the session's owner; the batch reads the voter's
+    role in the meeting and answers NeedsFullCheck for anyone a role alone does not admit."""
+    token_hash: str = ""
+    receipt: str = ""
+    meeting_id: int | None = None
+    named: bool | None = None
+    """Set by the batch: whether the poll is named (its receipt then repeats the choices)."""
     done: threading.Event = field(default_factory=threading.Event)
     outcome: object = None
     """("stored" | "repeated", stored choices) or the error to raise."""
@@ -203,25 +224,58 @@ def write_batch(session: Session, batch: list[BallotJob]) -> None:
 
 def _store(session: Session, batch: list[BallotJob]) -> None:
     """Check and store the batch with a handful of statements however large it is: lock the
-    open polls, read the polls, the voters' stored ballots and who of them may vote, insert."""
+    open polls, read the polls, the voters' sessions, their places in the meetings (role and
+    presence) and their stored ballots, insert."""
+    from ecabinet.core.errors import NotFound
+    from ecabinet.live.models import Presence
+    from ecabinet.meetings.models import Meeting
+    from ecabinet.meetings.permissions import VISIBLE_TO_PARTICIPANTS
+    from ecabinet.voting.errors import InvalidBallot
+    from ecabinet.voting.service import VOTING_ROLES, check_choices, make_receipt, token_hash
+
     if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("PRAGMA synchronous=FULL")
+        connection = session.connection()
+        # Outside a transaction, as every batch of the writer's own connections starts;
+        # a caller that hands the writer a connection already in one keeps its setting.
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("PRAGMA synchronous=FULL")
     poll_ids = {job.poll_id for job in batch}
     open_ids = _lock_open_polls(session, poll_ids)
     polls = {row.id: row for row in session.execute(
-        select(Poll.id, Poll.meeting_id, Poll.kind, Poll.allow_change)
+        select(Poll.id, Poll.meeting_id, Poll.kind, Poll.allow_change, Poll.choices,
+               Poll.max_choices, Poll.receipt_key, Meeting.status.label("meeting_status"))
+        .join(Meeting, Meeting.id == Poll.meeting_id)
         .where(Poll.id.in_(poll_ids)))}
+    signed_in = _signed_in(session, batch)
+    places = _places(session, polls, batch)
     existing = _existing(session, polls, batch)
-    eligible = _eligible(session, [polls[i] for i in open_ids if i in polls], batch)
     rows: dict[type, list[dict]] = {NamedBallot: [], SecretVoter: [], SecretBallot: []}
     for job in batch:
+        if job.session_digest is not None and (job.session_digest,
+                                               job.voter_id) not in signed_in:
+            job.outcome = SessionEnded()
+            continue
         poll = polls.get(job.poll_id)
         if poll is None:
-            job.outcome = PollClosed(_l("This vote is closed; the ballot was not counted."))
+            job.outcome = (PollClosed(_l("This vote is closed; the ballot was not counted."))
+                           if job.vetted else
+                           NotFound(_l("Poll %(id)s does not exist.", id=job.poll_id)))
             continue
+        role, presence = places.get((poll.id, job.voter_id), (None, None))
+        if not job.vetted and not (role in VOTING_ROLES
+                                   and poll.meeting_status in VISIBLE_TO_PARTICIPANTS):
+            job.outcome = NeedsFullCheck()
+            continue
+        try:
+            job.choices = check_choices(poll, job.choices)
+        except InvalidBallot as error:
+            job.outcome = error
+            continue
+        job.token_hash, job.receipt = token_hash(job.token), make_receipt(poll, job.token)
+        job.meeting_id, job.named = poll.meeting_id, poll.kind == PollKind.NAMED
         job.outcome = _place(session, poll, job, existing, rows,
                              open_=poll.id in open_ids,
-                             eligible=(poll.id, job.voter_id) in eligible)
+                             eligible=role in VOTING_ROLES and presence == Presence.PRESENT)
     secrets.SystemRandom().shuffle(rows[SecretBallot])  # row order says nothing of who
     for model, values in rows.items():
         if values:
@@ -259,24 +313,39 @@ def _existing(session: Session, polls: dict, batch: list[BallotJob]) -> dict[tup
     return found
 
 
-def _eligible(session: Session, polls: list, batch: list[BallotJob]) -> set[tuple[int, int]]:
-    """(poll, voter) of the batch's voters who may vote: a chair or delegate of the meeting in
-    their own right, present (the rule of `service.is_eligible`, read for the whole batch)."""
-    from ecabinet.live.models import Attendance, Presence
-    from ecabinet.meetings.models import MeetingParticipant
-    from ecabinet.voting.service import VOTING_ROLES
+def _signed_in(session: Session, batch: list[BallotJob]) -> set[tuple[str, int]]:
+    """(session digest, user id) of the batch's sessions still open, of active accounts."""
+    from ecabinet.accounts.models import User, UserSession
 
-    found = set()
-    for poll in polls:
+    digests = {job.session_digest for job in batch if job.session_digest}
+    if not digests:
+        return set()
+    return {(digest, user_id) for digest, user_id in session.execute(
+        select(UserSession.token_hash, UserSession.user_id)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash.in_(digests), UserSession.ended_at.is_(None),
+               User.is_active.is_(True)))}
+
+
+def _places(session: Session, polls: dict, batch: list[BallotJob]) -> dict[tuple, tuple]:
+    """(poll, voter) → (the voter's own role in the poll's meeting, their presence or None)
+    for the batch's voters who take part in their own right: what `service.is_eligible`
+    asks, read for the whole batch in the transaction that stores it."""
+    from ecabinet.live.models import Attendance
+    from ecabinet.meetings.models import MeetingParticipant
+
+    found = {}
+    for poll in polls.values():
         voters = {job.voter_id for job in batch if job.poll_id == poll.id}
-        found.update((poll.id, voter) for voter in session.execute(
-            select(MeetingParticipant.user_id)
-            .join(Attendance, (Attendance.meeting_id == MeetingParticipant.meeting_id)
-                  & (Attendance.user_id == MeetingParticipant.user_id))
-            .where(MeetingParticipant.meeting_id == poll.meeting_id,
-                   MeetingParticipant.role.in_(VOTING_ROLES),
-                   MeetingParticipant.user_id.in_(voters),
-                   Attendance.presence == Presence.PRESENT)).scalars())
+        for voter, role, presence in session.execute(
+                select(MeetingParticipant.user_id, MeetingParticipant.role,
+                       Attendance.presence)
+                .outerjoin(Attendance,
+                           (Attendance.meeting_id == MeetingParticipant.meeting_id)
+                           & (Attendance.user_id == MeetingParticipant.user_id))
+                .where(MeetingParticipant.meeting_id == poll.meeting_id,
+                       MeetingParticipant.user_id.in_(voters))):
+            found[(poll.id, voter)] = (role, presence)
     return found
 
 
