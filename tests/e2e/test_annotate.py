@@ -88,6 +88,21 @@ def _upload(browser, server, name: str, pdf: bytes) -> int:
                   m=meeting_id)[0][0]
 
 
+def _problems(watcher) -> list[str]:
+    """What went wrong on the page, less the test's own doing: requests it aborted and, while
+    it held the browser offline, the live socket's attempts to reconnect (Chromium logs both
+    as failed loads)."""
+    return [p for p in watcher.problems if "net::ERR_FAILED" not in p
+            and "ERR_INTERNET_DISCONNECTED" not in p and "Failed to load resource" not in p]
+
+
+def _wait_kinds(server, document_id: int, kinds: list[str], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while sorted(r["kind"] for r in _stored(server, document_id)) != kinds:
+        assert time.monotonic() < deadline, _stored(server, document_id)
+        time.sleep(0.1)
+
+
 def _context(browser, viewport=TABLET):
     phone = viewport["width"] < 500
     return browser.new_context(viewport=viewport, locale="vi-VN", is_mobile=phone,
@@ -214,13 +229,24 @@ def test_delegate_highlights_writes_draws_and_sees_them_after_reload(live_server
     expect(page.locator("#annot-note-text")).to_have_value("Hỏi lại Sở Tài chính")
     page.locator("#annot-note-form").get_by_role("button", name="Xóa").click()
     expect(page.locator(".annot-note")).to_have_count(0)
-    deadline = time.monotonic() + 10
-    while len(_stored(live_server, document_id)) != 3 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(_stored(live_server, document_id)) == 3
+    _wait_kinds(live_server, document_id, ["freetext", "highlight", "ink"])
     page.locator("#annot-dock [data-annot-action='undo']").click()
     expect(page.locator(".annot-note")).to_have_count(1)
     assert len(_wait_stored(live_server, document_id, 4)) == 4
+    # A drawing picked with the pen and deleted from the toolbar; undo, redo.
+    _use(page, "ink")
+    layer.locator(".inkEditor").click()
+    expect(layer.locator(".inkEditor.selectedEditor")).to_have_count(1)
+    page.locator("#annot-dock [data-annot-action='delete']").click()
+    expect(layer.locator(".inkEditor")).to_have_count(0)
+    _wait_kinds(live_server, document_id, ["freetext", "highlight", "note"])
+    page.locator("#annot-dock [data-annot-action='undo']").click()
+    expect(layer.locator(".inkEditor")).to_have_count(1)
+    _wait_kinds(live_server, document_id, ["freetext", "highlight", "ink", "note"])
+    page.locator("#annot-dock [data-annot-action='redo']").click()
+    expect(layer.locator(".inkEditor")).to_have_count(0)
+    _wait_kinds(live_server, document_id, ["freetext", "highlight", "note"])
+    _use(page, "ink")
     page.screenshot(path=str(SHOTS / "annotate-reloaded-1280.png"))
     assert watcher.problems == []
     context.close()
@@ -308,10 +334,7 @@ def test_offline_notes_wait_across_a_reload_and_sync_on_reconnect(live_server, b
     expect(status).to_be_hidden()
     page.wait_for_timeout(500)
     assert len(_stored(live_server, document_id)) == 2
-    # The aborted requests are the test's doing (Playwright logs them as failed loads).
-    problems = [p for p in watcher.problems if "net::ERR_FAILED" not in p
-                and "Failed to load resource" not in p]
-    assert problems == []
+    assert _problems(watcher) == []
     context.close()
 
 
@@ -407,7 +430,7 @@ def test_edits_from_two_devices_keep_both_as_a_conflict_copy(live_server, browse
     assert _notes_shown(first) == both
     assert _notes_shown(second) == both
     assert sorted(r["comment"] for r in _stored(live_server, document_id)) == both
-    assert all(w.problems == [] for w in watchers), [w.problems for w in watchers]
+    assert [_problems(w) for w in watchers] == [[], []]
     tablet.close()
     laptop.close()
 

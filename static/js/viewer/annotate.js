@@ -377,6 +377,12 @@ function showUnplaced(list) {
   box.hidden = false;
 }
 
+/** `promise`, or `fallback` after `ms` (IndexedDB can be slow to open, or refused). */
+function within(promise, ms, fallback) {
+  return Promise.race([promise.catch(() => fallback),
+    new Promise((resolve) => { setTimeout(() => resolve(fallback), ms); })]);
+}
+
 async function start() {
   const userKey = dock.dataset.userId || "";
   const queue = new OfflineQueue(documentId, userKey);
@@ -417,7 +423,7 @@ async function start() {
   });
   for (const a of list?.annotations || []) display(record(a.client_id, { revision: a.revision }), a);
   // What waited in this browser for the server wins over the server's older copy.
-  const queued = await queue.list().catch(() => []);
+  const queued = await within(queue.list(), 5000, []);
   for (const entry of queued) {
     const rec = record(entry.clientId);
     rec.revision = Math.max(rec.revision, entry.revision);
@@ -472,8 +478,11 @@ async function start() {
   socket.on("annotation", ({ device: from, annotation }) => {
     if (from !== device) apply(annotation);
   });
-  socket.on("annotations_reanchored", ({ document_id: id }) => {
-    if (id === documentId && !sync.pending) window.location.reload();
+  // A new version carried the notes over: show it (with them), unless notes still wait to
+  // be sent from here (they are sent first, then the reader reloads).
+  const shownVersion = list?.version || 0;
+  socket.on("annotations_reanchored", ({ document_id: id, version }) => {
+    if (id === documentId && version > shownVersion && !sync.pending) window.location.reload();
   });
   let connectedBefore = socket.connected;
   socket.on("connect", async () => {
