@@ -175,3 +175,29 @@ def test_webhook_gives_up_after_the_last_attempt_with_the_reason(app, world, key
     webhook_state = next(c for c in state.channels if c.channel == Channel.WEBHOOK)
     assert webhook_state.status == "failed"
     assert webhook_state.reason == str(webhooks.REASONS["refused_signature"])
+
+
+def test_the_worker_runs_the_reminders_every_quarter_hour(app, world, keys):
+    """The periodic task is bound to the app's queue, and one round reminds the unit."""
+    import datetime as dt_
+
+    from ecabinet.conclusions import worker
+    from ecabinet.notify.queue import get_huey
+
+    huey = get_huey(app)
+    (periodic,) = [t for t in huey._registry.periodic_tasks if t.name == "conclusion_reminders"]
+    assert periodic.validate_datetime(dt_.datetime(2026, 3, 5, 10, 15))
+    assert not periodic.validate_datetime(dt_.datetime(2026, 3, 5, 10, 16))
+    from ecabinet.core.timeutil import utcnow
+
+    app.config["CONCLUSION_ACK_REMIND_AFTER_H"] = 24
+    _dispatched(world, keys, utcnow() - dt_.timedelta(hours=25))
+    # the department's clerk to acknowledge (the ward has none), and its task, whose deadline
+    # (31/03/2026) has passed, to the clerk and the secretariat
+    assert worker.run_reminders() == 3
+    kinds = sorted(n.kind for n in db.session.execute(select(Notification).where(
+        Notification.kind.like("conclusion_%"), Notification.kind != dispatch.RECEIVED))
+        .scalars())
+    assert kinds == ["conclusion_ack_reminder", "conclusion_task_overdue",
+                     "conclusion_task_overdue"]
+    assert worker.run_reminders() == 0  # each reminder once
