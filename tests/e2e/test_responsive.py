@@ -3,7 +3,8 @@
 Each role's pages are collected by following the links a person can follow (home page, menu,
 meeting pages, admin lists, edit forms) in a real browser. Links of the same shape
 (`/admin/users/7/edit`, `/admin/users/8/edit`) are visited twice at most, which keeps the walk
-to a few minutes while still reaching every kind of page.
+to a few minutes while still reaching every kind of page. A page is loaded once on the tablet
+and once on a phone, where it is measured at each phone width in turn.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ NOT_A_PAGE = re.compile(r"/file\b|download|/packet|/logout|/static/|\.(pdf|ics|c
 SHOT_SHAPES = {"/", "/meetings", "/meetings/N", "/meetings/N/edit", "/meetings/new",
                "/meetings/N/documents", "/documents/N", "/admin/users", "/admin/users/N",
                "/admin/units", "/admin/units/N", "/admin/audit", "/notifications"}
+
+
+_NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def _shape(path: str) -> str:
@@ -84,11 +88,16 @@ class Measure:
 
     def open(self, page, url: str) -> int:
         """Open the page, note whether it fits at this width; return its HTTP status."""
-        width, path = self.width, urlsplit(url).path
         status = _open(page, url)
         if status >= 400:
-            self.failures.append(f"{width}px {path}: HTTP {status}")
+            self.failures.append(f"{self.width}px {urlsplit(url).path}: HTTP {status}")
             return status
+        self.check(page, url)
+        return status
+
+    def check(self, page, url: str) -> None:
+        """Note whether the page as it is now fits at this width (and take its picture)."""
+        width, path = self.width, urlsplit(url).path
         overflow = _overflow(page, width)
         if overflow > 0:
             self.failures.append(f"{width}px {path}: {overflow}px sideways "
@@ -98,7 +107,6 @@ class Measure:
             self.shot_taken.add((shape, width))
             name = shape.strip("/").replace("/", "-") or "home"
             page.screenshot(path=SHOTS / f"{self.username}-{name}-{width}.png")
-        return status
 
 
 def _context(browser, server, username: str, width: int):
@@ -144,11 +152,19 @@ def test_every_page_of_role_fits_the_screen(live_server, browser, username):
     pages = _collect_pages(browser, live_server,
                            Measure(username, tablet, failures, shot_taken))
     assert len(pages) >= 3, f"{username} reached only {pages}"
-    for width in (w for w in WIDTHS if w != tablet):
-        measure = Measure(username, width, failures, shot_taken)
-        context, page, watcher = _context(browser, live_server, username, width)
-        for url in pages:
-            measure.open(page, url)
-        failures.extend(f"{width}px: {problem}" for problem in watcher.problems)
-        context.close()
+    # The phones: each page is loaded once at the narrowest width, then the screen is widened
+    # to the next phone's (as a phone turned or a window resized), and measured again.
+    phones = [Measure(username, width, failures, shot_taken)
+              for width in sorted(w for w in WIDTHS if w != tablet)]
+    context, page, watcher = _context(browser, live_server, username, phones[0].width)
+    for url in pages:
+        if phones[0].open(page, url) >= 400:
+            continue
+        for measure in phones[1:]:
+            page.set_viewport_size({"width": measure.width, "height": HEIGHTS[measure.width]})
+            page.evaluate(_NEXT_FRAME)  # the page's own resize handlers have run
+            measure.check(page, url)
+        page.set_viewport_size({"width": phones[0].width, "height": HEIGHTS[phones[0].width]})
+    failures.extend(f"phone: {problem}" for problem in watcher.problems)
+    context.close()
     assert failures == [], f"{username}: " + "\n".join(failures)
