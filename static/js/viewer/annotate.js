@@ -110,6 +110,11 @@ async function materialise(rec, layer) {
     if (uiManager.getMode() === Mode.NONE) editor.disable?.();
     rec.shown = serialised(editor);
   } catch (error) {
+    // Not drawn: forget the half-made editor, so that its absence is not taken for a delete.
+    if (rec.editor && !uiManager.getEditor(rec.editor.id)) {
+      editorIds.delete(rec.editor);
+      rec.editor = null;
+    }
     console.warn("annotation not drawn", rec.clientId, error);
   } finally {
     applying -= 1;
