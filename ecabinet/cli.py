@@ -138,6 +138,25 @@ def audit_verify_command():
     sys.exit(1)
 
 
+@cli.group("storage")
+def storage_group():
+    """Stored files (encrypted at rest)."""
+
+
+@storage_group.command("migrate")
+@with_appcontext
+def storage_migrate_command():
+    """Rewrite every stored file still in the old whole-file format in the segmented one,
+    so that large scans open at once (opening a file does it lazily, one at a time)."""
+    from ecabinet.documents import storage
+
+    try:
+        migrated = storage.migrate_files()
+    except storage.StorageError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Stored files rewritten in the segmented format: {migrated}.")
+
+
 @cli.group("poll")
 def poll_group():
     """Poll commands."""

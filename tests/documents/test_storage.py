@@ -206,6 +206,23 @@ def test_migrate_files_rewrites_the_old_ones_only(app):
     assert _stored_path(app, new).stat().st_mtime_ns == mtime
 
 
+def test_storage_migrate_command_rewrites_and_reports_a_damaged_file(app):
+    old_sha, old_path = _store_in_format_1(app, _data(100, 3))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["storage", "migrate"])
+    assert result.exit_code == 0, result.output
+    assert "segmented format: 1." in result.output
+    assert old_path.read_bytes().startswith(b"\x00ECSEG2\n")
+    assert storage.read_file(old_sha) == _data(100, 3)
+
+    damaged_sha, damaged = _store_in_format_1(app, _data(100, 4))
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"\x00")
+    result = runner.invoke(args=["storage", "migrate"])
+    assert result.exit_code == 1
+    assert damaged_sha[:12] in result.output
+    assert "Traceback" not in result.output
+
+
 # ---- the cache: a size limit, least recently used first -------------------------------------
 
 def _age(app, key: str, seconds_ago: int) -> None:
