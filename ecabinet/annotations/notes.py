@@ -36,8 +36,9 @@ def _matches(row: Annotation, words: list[str], context: str) -> bool:
     return all(word in text for word in words)
 
 
-def notes_of(user, *, search: str = "") -> list[MeetingNotes]:
-    """The user's notes by meeting (latest first) and document (agenda order, then title)."""
+def notes_of(user, *, search: str = "", meeting_id: int | None = None) -> list[MeetingNotes]:
+    """The user's notes by meeting (latest first) and document (agenda order, then title);
+    with ``meeting_id``, of that meeting only (the summary a delegate prints for it)."""
     words = fold(search).split()
     by_document: dict[int, list[Annotation]] = {}
     for row in owner_annotations(user):
@@ -51,6 +52,8 @@ def notes_of(user, *, search: str = "") -> list[MeetingNotes]:
         if not can_annotate(document, user):
             continue
         meeting = meeting_of(document)
+        if meeting_id is not None and meeting.id != meeting_id:
+            continue
         context = f"{document.title} {meeting.title}"
         current = [r for r in rows if r.version_id == document.current.id
                    and (not words or _matches(r, words, context))]

@@ -22,6 +22,7 @@ from ecabinet.annotations.permissions import can_annotate, can_export_annotation
 from ecabinet.annotations.redline import redline
 from ecabinet.annotations.schemas import parse_annotation, parse_client_id
 from ecabinet.audit import service as audit
+from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import service as documents
 from ecabinet.documents.loaders import load_document
 from ecabinet.extensions import db
@@ -125,7 +126,9 @@ def export(document_id: int):
 @login_required
 def my_notes():
     search = request.args.get("q", "")[:200]
-    groups = notes.notes_of(current_user, search=search)
+    meeting_id = request.args.get("meeting", type=int)
+    groups = notes.notes_of(current_user, search=search, meeting_id=meeting_id)
     return render_template("annotations/notes.html", groups=groups, search=search,
-                           kind_labels=KIND_LABELS,
+                           kind_labels=KIND_LABELS, one_meeting=meeting_id is not None,
+                           printed_at=utcnow(),
                            total=sum(len(d.notes) for g in groups for d in g.documents))

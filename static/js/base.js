@@ -19,6 +19,11 @@ if (menu) {
   });
 }
 
+// A "Print" button (data-print): the page's print stylesheet leaves out the site's chrome.
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.addEventListener("click", () => window.print());
+}
+
 if (document.body.dataset.live) {
   import("./live.js").then((live) => live.connect(document.body.dataset.live));
 }

@@ -100,6 +100,22 @@ def test_my_notes_finds_a_note_typed_without_tones(app, world, document):
     assert "Cần hỏi lại" not in signed_in(app, "chair")[0].get("/notes?q=hoi").text
 
 
+def test_my_notes_of_one_meeting_print_in_full_with_who_and_when(app, world, document):
+    long_comment = "Đề nghị Sở Tài chính làm rõ nguồn vốn. " * 20
+    service.save_annotation(document, world.users["member"], parse_annotation(payload(
+        comment=long_comment)))
+    client, _ = signed_in(app, "member")
+    page = client.get(f"/notes?meeting={world.meeting.id}").text
+    assert long_comment.strip() in page  # the whole note, not cut for the screen
+    assert "data-print" in page and "Phạm Quốc Bảo" in page
+    assert "Ghi chú cá nhân, không phải tài liệu họp" in page
+    other = client.get(f"/notes?meeting={world.submitted.id}").text
+    assert "Sở Tài chính làm rõ" not in other
+    assert "Đồng chí chưa có ghi chú nào về cuộc họp này." in other and "data-print" not in other
+    everything = client.get("/notes").text
+    assert f"/notes?meeting={world.meeting.id}" in everything
+
+
 def test_export_holds_the_annotations_and_is_refused_without_downloads(app, world, document):
     service.save_annotation(document, world.users["member"], parse_annotation(payload()))
     client, _ = signed_in(app, "member")
