@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -227,16 +228,16 @@ async def _floor(n: int, server: ServerProcess, clients: int) -> dict:
             "connect_all_s": connect_all_s}
 
 
-def _database_url(kind: str, folder: Path, n: int) -> str:
+def _database_url(kind: str, folder: Path, n: int, name: str | None = None) -> str:
     if kind == "postgres":
         base = os.environ.get("DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/x"
-        return fresh_postgres(base, f"ecabinet_bench_vote_{os.getpid()}_{n}")
+        return fresh_postgres(base, name or f"ecabinet_bench_vote_{os.getpid()}_{n}")
     return f"sqlite:///{folder / 'vote.sqlite3'}"
 
 
 def run_once(n: int, args, folder: Path) -> dict:
     folder.mkdir(parents=True)
-    database_url = _database_url(args.database, folder, n)
+    database_url = _database_url(args.database, folder, n, args.pg_database)
     app = make_app(database_url, folder)
     redis = PrivateRedis(folder).start() if args.redis and not os.environ.get("REDIS_URL") \
         else None
@@ -313,12 +314,16 @@ def main() -> None:
     parser.add_argument("--redis", action="store_true",
                         help="Redis message queue ($REDIS_URL, else a private redis-server)")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg-database", help="name of the PostgreSQL database to create, "
+                        "use and drop on $DATABASE_URL's server (default: a fresh name)")
     parser.add_argument("--clients", type=int, default=2, help="load-generator processes")
     parser.add_argument("--runs", type=int, default=1, help="runs per size (median)")
     parser.add_argument("--timeout", type=float, default=120,
                         help="seconds any one step may take before a client gives up")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-server floor")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder (servers' logs, SQLite databases)")
     parser.add_argument("--profile", type=Path,
                         help="record the servers with py-spy (on PATH or $PY_SPY) per phase "
                              "into this folder (collapsed stacks); the figures then include "
@@ -328,7 +333,10 @@ def main() -> None:
         parser.error("several server processes need --redis to agree")
     sizes = args.n or [100, 1000]
     table: dict[int, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="ecabinet-bench-vote-") as tmp:
+    with (contextlib.nullcontext(tempfile.mkdtemp(prefix="ecabinet-bench-vote-")) if args.keep
+          else tempfile.TemporaryDirectory(prefix="ecabinet-bench-vote-")) as tmp:
+        if args.keep:
+            print(f"servers' logs and databases kept in {tmp}")
         for n in sizes:
             runs = [run_once(n, args, Path(tmp) / f"n{n}-r{r}") for r in range(args.runs)]
             table[n] = _median(runs)

@@ -3,6 +3,7 @@ after every change, so that a client never has to piece the room together from d
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC
@@ -150,14 +151,28 @@ def shared_snapshot(meeting: Meeting, stamp: RoomStamp) -> dict:
 
     memo = current_app.extensions.setdefault("ecabinet_room_snapshots", {})
     ttl = current_app.config.get("LIVE_SNAPSHOT_TTL_S", 2.0)
-    now = time.monotonic()
-    held = memo.get(meeting.id)
-    if held is not None and held[0] == stamp.room and now - held[1] <= ttl:
-        return held[2]
-    snapshot = room_snapshot(meeting)
-    if len(memo) > 64:
-        memo.clear()
-    memo[meeting.id] = (stamp.room, now, snapshot)
+
+    def held_copy():
+        held = memo.get(meeting.id)
+        if held is not None and held[0] == stamp.room and time.monotonic() - held[1] <= ttl:
+            return held[2]
+        return None
+
+    snapshot = held_copy()
+    if snapshot is not None:
+        return snapshot
+    # One builder per meeting: a hundred screens joining at once (each query of a build
+    # yields to the others on PostgreSQL) wait for the one copy instead of building their own.
+    locks = current_app.extensions.setdefault("ecabinet_room_snapshot_locks", {})
+    with locks.setdefault(meeting.id, threading.Lock()):
+        snapshot = held_copy()
+        if snapshot is not None:
+            return snapshot
+        now = time.monotonic()
+        snapshot = room_snapshot(meeting)
+        if len(memo) > 64:
+            memo.clear()
+        memo[meeting.id] = (stamp.room, now, snapshot)
     return snapshot
 
 

@@ -69,6 +69,9 @@ def open_poll(data):
     meeting = load_meeting(data, can_run_votes)
     poll = voting.open_poll(meeting, _poll_data(data), actor=current_user,
                             override_quorum=data.get("override_quorum") is True)
+    warm = getattr(writer.writer_of(current_app._get_current_object()), "warm", None)
+    if warm is not None:  # the ballots follow within seconds
+        socketio.start_background_task(warm)
     if poll.closes_at:
         socketio.start_background_task(_close_when_due, current_app._get_current_object(),
                                        poll.id, (poll.closes_at - utcnow()).total_seconds())

@@ -43,8 +43,9 @@ from ecabinet.voting.models import (
 
 log = logging.getLogger(__name__)
 BATCH_LIMIT = 500
-IDLE_EXIT_S = 10.0
-"""A writer with nothing to do for this long ends; the next ballot starts a new one."""
+IDLE_EXIT_S = 60.0
+"""A writer with nothing to do for this long ends (its connections closed); the next ballot
+starts a new one. Opening a poll starts it ahead of the first ballot (`warm`)."""
 WAIT_S = 20.0
 
 
@@ -86,6 +87,7 @@ class BallotWriter:
         self.app = app
         self.jobs: queue.Queue[BallotJob] = queue.Queue()
         self.lock = threading.Lock()
+        self.engine_lock = threading.Lock()
         self.running = False
         self.engine = None
         self.own_engine = False
@@ -101,6 +103,19 @@ class BallotWriter:
         if isinstance(job.outcome, Exception):
             raise job.outcome
         return job
+
+    def warm(self) -> None:
+        """Ready the writer before ballots come (a poll just opened): its engine and a
+        connection made, its loop waiting, so the first batch does not pay for them
+        (on PostgreSQL 0.1 to 0.2 s)."""
+        try:
+            with self.app.app_context():
+                engine = self._engine()
+                if not self.off_loop and engine is not db.engine:
+                    engine.connect().close()  # one pooled connection, kept
+            self._ensure_running()
+        except Exception:  # noqa: BLE001 - only a head start: the first ballot retries
+            log.exception("warming the ballot writer failed")
 
     def _ensure_running(self) -> None:
         with self.lock:
@@ -165,6 +180,10 @@ class BallotWriter:
     def _engine(self):
         """The writer's own connections: on SQLite they commit with synchronous=FULL, which
         the rest of the application (notifications, views) does not need to pay for."""
+        with self.engine_lock:  # the loop and `warm` may ask at once
+            return self._engine_locked()
+
+    def _engine_locked(self):
         if self.engine is None:
             url = db.engine.url
             in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "",
@@ -183,9 +202,10 @@ class BallotWriter:
         return self.engine
 
     def _close_engine(self) -> None:
-        if self.engine is not None and self.own_engine:
-            self.engine.dispose()
-        self.engine = None
+        with self.engine_lock:
+            if self.engine is not None and self.own_engine:
+                self.engine.dispose()
+            self.engine = None
 
 
 def _gevent_patched() -> bool:
