@@ -186,6 +186,53 @@ def poll_verify_command(poll_id):
     sys.exit(1)
 
 
+@cli.group("conclusions")
+def conclusions_group():
+    """Conclusion notices."""
+
+
+@conclusions_group.command("verify-record", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--trust", "trust", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="PEM file of trusted roots (repeatable); default: the server's.")
+@click.pass_context
+def conclusions_verify_record_command(ctx, file, trust):
+    """Check a notice's signatures, then rebuild each poll of its embedded meeting record
+    (counts, hash chain, outcome) from the record alone; exit 1 on any problem."""
+    from pathlib import Path
+
+    from cryptography import x509
+
+    from ecabinet.conclusions.record_verify import verify_record_file
+
+    if trust:
+        roots = [c for p in trust for c in x509.load_pem_x509_certificates(Path(p).read_bytes())]
+    else:
+        from flask.cli import ScriptInfo
+
+        from ecabinet.conclusions.keys import trust_roots
+
+        with ctx.ensure_object(ScriptInfo).load_app().app_context():
+            roots = trust_roots()
+    report = verify_record_file(Path(file).read_bytes(), roots)
+    click.echo(f"{file}: {len(report.signatures)} signatures")
+    for signature in report.signatures:
+        state = "ok" if signature.ok else ", ".join(signature.problems)
+        click.echo(f"  {signature.field}: {signature.signer} — {state}")
+    for poll in report.polls:
+        how = "chain rebuilt" if poll.chain_checked else "secret: as recorded"
+        click.echo(f"  poll {poll.poll_id}: {poll.ballots} receipts, counts {list(poll.counts)}, "
+                   f"head {poll.chain_head[:16]}… ({how})")
+    for note in report.notes:
+        click.echo(f"  note: {note}")
+    if report.ok:
+        click.echo("VALID: signatures intact and trusted; every poll matches its receipts.")
+        return
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}")
+    sys.exit(1)
+
+
 @cli.command("check-pdf", with_appcontext=False)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--lang", type=click.Choice(["vi", "en"]),

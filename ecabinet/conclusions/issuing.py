@@ -11,6 +11,7 @@ the notice's change of state; the unique constraint on (body, year, number) is t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ecabinet.audit import service as audit
 from ecabinet.conclusions.errors import SigningFailed, WrongState
 from ecabinet.conclusions.models import Conclusion, ConclusionStatus, NumberCounter
+from ecabinet.conclusions.record_embed import record_bytes
 from ecabinet.conclusions.render import Layout, render_notice
 from ecabinet.conclusions.service import notice_of
 from ecabinet.core.timeutil import to_local, utcnow
@@ -70,8 +72,9 @@ def sign_conclusion(conclusion: Conclusion, meeting: Meeting, signer: Signer, *,
         raise WrongState(_l("Only a notice sent to the chair can be signed."))
     now = now or utcnow()
     name, position = actor.full_name, actor.position or "Chủ tịch"
-    pdf, layout = render_notice(notice_of(conclusion, meeting, signer_name=name,
-                                          signer_position=position))
+    notice = notice_of(conclusion, meeting, signer_name=name, signer_position=position)
+    # the meeting's record goes in before the signature, so that every signature covers it
+    pdf, layout = render_notice(dataclasses.replace(notice, record_json=record_bytes(meeting)))
     slots = _slots(layout)
     request = SignRequest(
         field=SIGNER_FIELD, prepare=slots, signing_time=now,

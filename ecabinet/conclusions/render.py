@@ -71,6 +71,9 @@ class Notice:
     """After "Lưu: VT," — the secretariat's short code."""
     record: object = None
     """A :class:`ecabinet.conclusions.record.MeetingRecord` for the appendix, or None."""
+    record_json: bytes = b""
+    """The machine-readable record to embed (``record_embed``); with it the file claims
+    PDF/A-3b, which allows a non-PDF associated file, instead of PDF/A-2b."""
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,8 @@ def _trimmed_fonts() -> dict[str, str]:
     return paths
 
 
-def _new_pdf(title: str) -> FPDF:
-    pdf = FPDF(format="A4", unit="mm", enforce_compliance="PDFA_2B")
+def _new_pdf(title: str, *, part: int = 2) -> FPDF:
+    pdf = FPDF(format="A4", unit="mm", enforce_compliance=f"PDFA_{part}B")
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(True, margin=BOTTOM)
     for style, path in _trimmed_fonts().items():
@@ -355,8 +358,17 @@ def _appendix(pdf: FPDF, notice: Notice) -> None:
 
 
 def render_notice(notice: Notice) -> tuple[bytes, Layout]:
-    """Return the notice as PDF/A-2b, and where its blanks and signature places are."""
-    pdf = _new_pdf(f"Thông báo kết luận - {notice.meeting_title}")
+    """Return the notice as PDF/A-2b (PDF/A-3b when it embeds the meeting's record), and
+    where its blanks and signature places are."""
+    pdf = _new_pdf(f"Thông báo kết luận - {notice.meeting_title}",
+                   part=3 if notice.record_json else 2)
+    if notice.record_json:
+        from ecabinet.conclusions.record_embed import RECORD_NAME
+
+        pdf.embed_file(bytes=notice.record_json, basename=RECORD_NAME,
+                       mime_type="application/json", associated_file_relationship="Data",
+                       desc="Biên bản điện tử của cuộc họp (điểm danh, biểu quyết, mã biên "
+                            "nhận, chuỗi băm)")
     pdf.add_page()
     gaps = _heading(pdf, notice)
     pdf.set_y(gaps["row"] + 10)

@@ -155,7 +155,8 @@ def test_issued_pdf_keeps_pdfa_identification(world, keys):
     issuing.issue_conclusion(conclusion, world.meeting, keys.seal, actor=None, now=NOW)
     reader = PdfReader(io.BytesIO(service.conclusion_of(world.meeting).issued_pdf))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert 'pdfaid:part="2"' in xmp or "<pdfaid:part>2<" in xmp
+    # PDF/A-3b, not -2b: the embedded meeting record is JSON, which PDF/A-2 does not allow
+    assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3<" in xmp
     assert 'pdfaid:conformance="B"' in xmp or "<pdfaid:conformance>B<" in xmp
 
 
