@@ -119,6 +119,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.issue": {"POST": CLERK},
     "conclusions.to_issue": {"GET": CLERK},
     "conclusions.verify": {"GET": EVERYONE, "POST": EVERYONE},  # the public check of a notice
+    "conclusions.verify_number": {"GET": EVERYONE},  # the public look-up by number
     # after issue (ecabinet/conclusions/followup_views.py): units' clerks receive, acknowledge,
     # report on tasks; "outsider" is there a clerk of another unit (the ward), refused each
     # object of the department; the body's secretariat and leaders follow, the secretariat

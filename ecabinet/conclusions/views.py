@@ -254,9 +254,38 @@ def verify():
             result = verification.verify_upload(data, keys.trust_roots())
     meeting = meetings.get_meeting(result.conclusion.meeting_id) \
         if result and result.conclusion else None
+    expected = _expected_hash(request.values.get("expect", ""))
     return render_template("conclusions/verify.html", result=result, problem=problem,
                            meeting=meeting, field_labels=FIELD_LABELS, message=message,
-                           number_text=issuing.number_text,
+                           number_text=issuing.number_text, expected=expected,
+                           bodies=accounts.list_units(bodies_only=True),
+                           lang=_lang()), 422 if problem else 200
+
+
+def _expected_hash(text: str) -> str:
+    text = text.strip().lower()
+    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else ""
+
+
+@bp.get("/verify/number")
+def verify_number():
+    """Anyone looks a notice up by its number and year: was it issued here, and its hash."""
+    from ecabinet.conclusions import lookup
+    from ecabinet.core.timeutil import to_local, utcnow
+
+    typed = {k: request.args.get(k, "")[:80] for k in ("number", "year", "body")}
+    found, problem = None, None
+    try:
+        number, abbreviation = lookup.parse_number(typed["number"])
+        year = lookup.parse_year(typed["year"], to_local(utcnow()).date())
+        body_id = int(typed["body"]) if typed["body"].isdigit() else None
+        found = lookup.find_issued(number, year, abbreviation=abbreviation, body_id=body_id)
+    except lookup.BadNumber as error:
+        problem = str(error.message)
+    return render_template("conclusions/verify.html", result=None, problem=problem,
+                           lookup=found, typed=typed, field_labels=FIELD_LABELS,
+                           message=message, number_text=issuing.number_text, expected="",
+                           bodies=accounts.list_units(bodies_only=True),
                            lang=_lang()), 422 if problem else 200
 
 
