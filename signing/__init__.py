@@ -17,6 +17,7 @@ from .errors import (
     TimestampError,
     TokenError,
     WrongPassphraseError,
+    WrongPinError,
 )
 from .fields import (
     SEAL_FIELD,
@@ -69,6 +70,7 @@ __all__ = [
     "TokenError",
     "VerifyReport",
     "WrongPassphraseError",
+    "WrongPinError",
     "attachment_field",
     "devca",
     "format_signing_time",

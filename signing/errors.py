@@ -20,6 +20,7 @@ __all__ = [
     "TimestampError",
     "TokenError",
     "WrongPassphraseError",
+    "WrongPinError",
 ]
 
 
@@ -72,6 +73,12 @@ class TokenError(SigningError):
     """The PKCS#11 module, token, PIN or key could not be used."""
 
     code = "token"
+
+
+class WrongPinError(TokenError):
+    """The token refused the PIN (wrong, or not a PIN it accepts)."""
+
+    code = "wrong_pin"
 
 
 class FieldError(SigningError):

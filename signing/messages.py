@@ -32,6 +32,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Không dùng được thiết bị ký số (token/HSM): {detail}",
         "Cannot use the token or HSM: {detail}",
     ),
+    "wrong_pin": ("Sai mã PIN của thiết bị ký số", "Wrong PIN for the token"),
     "field": ("Trường chữ ký không dùng được: {detail}", "Signature field problem: {detail}"),
     "field_locked": (
         "Không ký được vào trường «{field}»: chữ ký ở trường «{locked_by}» đã khóa trường này; "

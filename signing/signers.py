@@ -22,7 +22,7 @@ from pyhanko.sign import signers as pyhanko_signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from .errors import KeyFileError, TokenError, WrongPassphraseError
+from .errors import KeyFileError, TokenError, WrongPassphraseError, WrongPinError
 from .pdfio import to_asn1
 
 __all__ = [
@@ -146,10 +146,12 @@ class Pkcs11Config:
 def open_pkcs11_signer(config: Pkcs11Config, pin: str | None) -> Iterator[Signer]:
     """Log in to the token for the duration of the ``with`` block and yield its signer.
 
-    :raises TokenError: the module, token, PIN, key or certificate cannot be used.
+    :raises WrongPinError: the token refused the PIN.
+    :raises TokenError: the module, token, key or certificate cannot be used.
     """
     try:
         from pkcs11 import PKCS11Error as LibError
+        from pkcs11.exceptions import PinIncorrect, PinInvalid, PinLenRange
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11 as pyhanko_pkcs11
     except ImportError as exc:  # pragma: no cover - python-pkcs11 is a dependency
@@ -161,6 +163,8 @@ def open_pkcs11_signer(config: Pkcs11Config, pin: str | None) -> Iterator[Signer
         session = pyhanko_pkcs11.open_pkcs11_session(
             str(config.module), slot_no=config.slot, token_criteria=criteria, user_pin=pin
         )
+    except (PinIncorrect, PinInvalid, PinLenRange) as exc:
+        raise WrongPinError(type(exc).__name__) from exc
     except (LibError, pyhanko_pkcs11.PKCS11Error, OSError, RuntimeError) as exc:
         raise TokenError(f"cannot open the token: {type(exc).__name__} {exc}".strip()) from exc
     try:

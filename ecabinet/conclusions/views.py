@@ -20,6 +20,7 @@ from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit co
     keys,
     labels,
     notices,
+    pkcs11,
     service,
     verification,
     worker,
@@ -173,17 +174,24 @@ def sign(meeting_id: int):
     meeting = _load(meeting_id, can_sign_conclusion, "conclusions.sign")
     conclusion = _notice(meeting, "conclusions.sign")
     error = None
+    token = pkcs11.token_config(current_user)
     if request.method == "POST":
         upload = request.files.get("key_file")
         data = upload.read(MAX_KEY_FILE + 1) if upload else b""
         try:
-            if not data:
-                raise Incomplete(_("Choose the key file (.p12 or .pfx)."))
-            if len(data) > MAX_KEY_FILE:
-                raise Incomplete(_("This file is too large to be a key file."))
-            signer = keys.chair_signer(data, request.form.get("passphrase", ""), _lang())
-            issuing.sign_conclusion(conclusion, meeting, signer, actor=current_user,
-                                    lang=_lang())
+            if token is not None and request.form.get("method") == "token":
+                # the PIN is used for this one login and goes nowhere else
+                with pkcs11.token_signer(token, request.form.get("pin", ""), _lang()) as signer:
+                    issuing.sign_conclusion(conclusion, meeting, signer, actor=current_user,
+                                            lang=_lang())
+            else:
+                if not data:
+                    raise Incomplete(_("Choose the key file (.p12 or .pfx)."))
+                if len(data) > MAX_KEY_FILE:
+                    raise Incomplete(_("This file is too large to be a key file."))
+                signer = keys.chair_signer(data, request.form.get("passphrase", ""), _lang())
+                issuing.sign_conclusion(conclusion, meeting, signer, actor=current_user,
+                                        lang=_lang())
         except (ConclusionError, SigningFailed) as failure:
             error = str(failure.message)
         else:
@@ -192,7 +200,7 @@ def sign(meeting_id: int):
             return _back(meeting)
     status = 422 if error else 200
     return render_template("conclusions/sign.html", meeting=meeting, conclusion=conclusion,
-                           error=error, labels=service.STATUS_LABELS,
+                           error=error, labels=service.STATUS_LABELS, token=token,
                            Status=ConclusionStatus), status
 
 

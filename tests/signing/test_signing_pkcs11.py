@@ -13,6 +13,7 @@ from signing import (
     Pkcs11Config,
     SignRequest,
     TokenError,
+    WrongPinError,
     devca,
     open_pkcs11_signer,
     samples,
@@ -103,8 +104,9 @@ def test_sign_with_softhsm_token_verifies(pki, token, fixed_time):
 
 
 def test_open_token_with_wrong_pin_is_refused(token):
-    with pytest.raises(TokenError), open_pkcs11_signer(token, "0000"):
+    with pytest.raises(WrongPinError) as refused, open_pkcs11_signer(token, "0000"):
         pass
+    assert isinstance(refused.value, TokenError) and refused.value.code == "wrong_pin"
 
 
 def test_open_token_with_unknown_key_is_refused(token):
