@@ -81,6 +81,11 @@ def from_environment(folder: Path) -> dict:
         "DEMO_PASSWORD": env.get("ECABINET_DEMO_PASSWORD", "Demo@eCabinet2025"),
         "SESSION_COOKIE_SECURE": _env_bool("ECABINET_SECURE_COOKIES", False),
         "MAX_CONTENT_LENGTH": int(env.get("ECABINET_MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        # the chairs' keys on a PKCS#11 token (ecabinet/conclusions/pkcs11.py); the PIN is
+        # typed at each signature, never configured
+        "PKCS11_MODULE": env.get("PKCS11_MODULE") or None,
+        "PKCS11_TOKEN_LABEL": env.get("PKCS11_TOKEN_LABEL") or None,
+        "PKCS11_KEY_LABEL": env.get("PKCS11_KEY_LABEL") or None,
         **_password_hash_costs(env.get("ECABINET_PASSWORD_HASH")),
     }
 
