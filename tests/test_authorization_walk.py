@@ -114,6 +114,7 @@ ROUTES: dict[str, dict[str, frozenset]] = {
     "conclusions.edit": {"GET": SECRETARIAT, "POST": SECRETARIAT},
     "conclusions.submit": {"POST": SECRETARIAT},
     "conclusions.preview": {"GET": SECRETARIAT | CHAIR | CLERK},
+    "conclusions.edxml": {"GET": SECRETARIAT | CHAIR | CLERK},  # issued only, else a redirect
     "conclusions.sign": {"GET": CHAIR, "POST": CHAIR},
     "conclusions.return_draft": {"POST": CHAIR},
     "conclusions.issue": {"POST": CLERK},

@@ -168,6 +168,24 @@ def preview(meeting_id: int):
                              "X-Frame-Options": "SAMEORIGIN"})
 
 
+@bp.get("/meetings/<int:meeting_id>/conclusion/notice.edxml")
+@login_required
+def edxml(meeting_id: int):
+    """The issued notice as an edXML package (QCVN 102:2016): envelope and the signed PDF."""
+    from ecabinet.conclusions import edxml as packages
+
+    meeting = _load(meeting_id, can_preview_conclusion, "conclusions.edxml")
+    conclusion = _notice(meeting, "conclusions.edxml")
+    if not conclusion.issued_pdf:
+        flash(_("Only an issued notice can be exported as edXML."), "error")
+        return _back(meeting)
+    name = packages.file_name(conclusion, meeting) + ".edxml"
+    return Response(packages.edxml_package(conclusion, meeting),
+                    mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
 @bp.route("/meetings/<int:meeting_id>/conclusion/sign", methods=["GET", "POST"])
 @login_required
 def sign(meeting_id: int):
