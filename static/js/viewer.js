@@ -49,6 +49,11 @@ const pdfViewer = new PDFViewer({
   // NONE (not DISABLE) keeps the annotation editor layer available: the annotation tools
   // switch it on with pdfViewer.annotationEditorMode = { mode }.
   annotationEditorMode: pdfjsLib.AnnotationEditorType.NONE,
+  // The annotation tools' palette (templates/documents/_annotate_dock.html) as the highlight
+  // colours: without any, PDF.js fails on every highlight it adds.
+  annotationEditorHighlightColors: [...document.querySelectorAll("[data-annot-color]")]
+    .map((swatch) => `${swatch.dataset.annotName}=${swatch.dataset.annotColor.toUpperCase()}`)
+    .join(",") || undefined,
   imageResourcesPath: root.dataset.images,
 });
 linkService.setViewer(pdfViewer);

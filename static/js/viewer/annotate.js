@@ -348,17 +348,6 @@ function wireToolbar() {
   openDock(stored === null ? wide : stored === "1");
 }
 
-/** Our palette as PDF.js's highlight colours: without any (our viewer passes none) PDF.js
- * fails on every highlight it adds, reading the name of its colour. */
-function giveHighlightColors() {
-  const named = new Map([...dock.querySelectorAll("[data-annot-color]")].map(
-    (swatch) => [swatch.dataset.annotName, swatch.dataset.annotColor.toUpperCase()]));
-  const define = (name, value) => Object.defineProperty(uiManager, name, { value, configurable: true });
-  define("_highlightColors", named);
-  define("highlightColors", new Map(named));
-  define("highlightColorNames", new Map([...named].map(([name, hex]) => [hex, name])));
-}
-
 // ---- start -----------------------------------------------------------------------------------
 async function fetchList() {
   try {
@@ -401,7 +390,6 @@ async function start() {
   const { eventBus } = ready;
   uiManager = pdfViewer._layerProperties?.annotationEditorUIManager;
   if (!uiManager) return;
-  giveHighlightColors();
   sync.version = list?.version || null;
   if (list?.can_export) document.getElementById("annot-export").hidden = false;
   showUnplaced(list?.unplaced);
