@@ -135,7 +135,13 @@ def check_record(record: dict) -> tuple[tuple[PollCheck, ...], list[str], list[s
     if record.get("format") != RECORD_FORMAT or record.get("version") != RECORD_VERSION:
         return (), [f"not an {RECORD_FORMAT} version {RECORD_VERSION} record"], []
     polls, problems, notes = [], [], []
-    for index, poll in enumerate(record.get("polls", ()), start=1):
+    listed = record.get("polls")
+    if not isinstance(listed, list):
+        return (), ["polls: malformed (not a list)"], []
+    for index, poll in enumerate(listed, start=1):
+        if not isinstance(poll, dict):
+            problems.append(f"poll {index}: malformed (not an object)")
+            continue
         where = f"poll {index} ({poll.get('question', '?')!s:.60})"
         try:
             check, found, said = _check_poll(poll, where)

@@ -171,3 +171,19 @@ def test_cli_says_valid_for_a_genuine_notice(issued, keys, app, tmp_path):
     result = app.test_cli_runner().invoke(args=["conclusions", "verify-record", str(unsigned),
                                                 "--trust", str(roots)])
     assert result.exit_code == 1 and "not a readable PDF" in result.output
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda r: r.update(polls={"not": "a list"}),
+    lambda r: r.update(polls=["a string"]),
+    lambda r: r["polls"][0].update(choices_json=7),
+    lambda r: r["polls"][0].update(majority="most"),
+    lambda r: r["polls"][0]["ballots"].append({"receipt": ["x"], "choices": "0"}),
+    lambda r: r.update(attendance=[]),
+    lambda r: r.update(version=2),
+])
+def test_a_malformed_record_is_reported_never_a_crash(issued, mangle):
+    record = _embedded(issued[0])
+    mangle(record)
+    _, problems, _ = check_record(record)
+    assert problems
