@@ -11,6 +11,7 @@ points, so that the signatures land exactly on them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import tempfile
@@ -365,8 +366,10 @@ def render_notice(notice: Notice) -> tuple[bytes, Layout]:
     if notice.record_json:
         from ecabinet.conclusions.record_embed import RECORD_NAME
 
+        made = dt.datetime.now(dt.UTC)  # PDF/A-3 (veraPDF) wants the Params' ModDate
         pdf.embed_file(bytes=notice.record_json, basename=RECORD_NAME,
                        mime_type="application/json", associated_file_relationship="Data",
+                       modification_date=made, creation_date=made,
                        desc="Biên bản điện tử của cuộc họp (điểm danh, biểu quyết, mã biên "
                             "nhận, chuỗi băm)")
     pdf.add_page()

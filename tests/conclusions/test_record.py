@@ -80,7 +80,8 @@ def test_record_is_a_pdfa3_associated_file_inside_every_signature(issued):
     root = reader.trailer["/Root"]
     (spec,) = [s.get_object() for s in root["/AF"]]
     assert spec["/AFRelationship"] == "/Data" and spec["/F"] == record_embed.RECORD_NAME
-    assert spec["/EF"]["/F"].get_object()["/Subtype"] == "/application/json"
+    stream = spec["/EF"]["/F"].get_object()
+    assert stream["/Subtype"] == "/application/json" and "/ModDate" in stream["/Params"]
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part(="3"|>3<)', xmp)
     assert re.search(r'pdfaid:conformance(="B"|>B<)', xmp)
