@@ -41,9 +41,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-TEST_PASSWORD_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8 * 1024,
+TEST_PASSWORD_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 256,
                       "ARGON2_PARALLELISM": 1}
-"""argon2id costs for test servers only (ECABINET_PASSWORD_HASH=test): a hash in milliseconds."""
+"""argon2id costs for tests and test servers only (ECABINET_PASSWORD_HASH=test): a hash in
+0.2 ms, against 6.5 ms at 8 MiB — the suite hashes or checks a password tens of thousands of
+times."""
 
 
 def _password_hash_costs(value: str | None) -> dict:
