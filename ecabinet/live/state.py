@@ -186,7 +186,12 @@ def personal_snapshot(meeting: Meeting, user, stamp: RoomStamp | None = None) ->
         "can_vote_admin": can_run_votes(meeting, user),
         "present": stamp.my_presence == Presence.PRESENT.value,
         "voted": stamp.i_voted,
+        "ballot": None,
     }
+    if stamp.i_voted:  # how (a named poll), so that another device shows it with its receipt
+        mine = voting.my_named_ballot(stamp.poll_id, user.id)
+        if mine:
+            snapshot["me"]["ballot"] = {"choices": list(mine[0]), "receipt": mine[1]}
     if snapshot["me"]["can_run"] and stamp.poll_open:
         snapshot["waiting"] = tuple(voting.waiting_voters(voting.get_poll(stamp.poll_id),
                                                           meeting))

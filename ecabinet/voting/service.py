@@ -419,6 +419,15 @@ def stored_result(poll: Poll) -> dict:
     return json.loads(poll.result) if poll.result else {}
 
 
+def my_named_ballot(poll_id: int, voter_id: int) -> tuple[tuple[int, ...], str] | None:
+    """(choices, receipt) of this voter's ballot in a named poll, for the room's snapshot
+    after a reload or on another device; None for a secret poll, whose ballots name nobody
+    (the receipt is then only on the device that cast it)."""
+    row = db.session.execute(select(NamedBallot.choices, NamedBallot.receipt).where(
+        NamedBallot.poll_id == poll_id, NamedBallot.voter_id == voter_id)).first()
+    return (tuple(json.loads(row.choices)), row.receipt) if row else None
+
+
 def named_ballots(poll: Poll) -> dict[int, tuple[tuple[int, ...], str]]:
     """{voter id: (choices, receipt)} of a named poll; nothing for a secret one."""
     if poll.kind == PollKind.SECRET:

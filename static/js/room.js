@@ -168,7 +168,21 @@ function renderPoll(poll, me) {
       input.checked = pending.choices.includes(Number(input.value));
     }
     castBallot(poll, pending.choices);
+  } else if (me && me.voted) showCastElsewhere(form, me.ballot);
+}
+
+/** A ballot this person cast on another device (or before the browser forgot it): shown as
+ * cast, with its choices and receipt where the poll is named; a secret ballot names nobody,
+ * so its receipt is only on the device that sent it. */
+function showCastElsewhere(form, ballot) {
+  for (const input of form.querySelectorAll("input")) {
+    input.checked = Boolean(ballot) && ballot.choices.includes(Number(input.value));
   }
+  form.querySelector("button[type=submit]").setAttribute("disabled", "");
+  const again = form.querySelector("[data-change-ballot]");
+  if (again) again.hidden = false;
+  form.querySelector("[data-ballot-status]").textContent = ballot
+    ? `${L.lRecorded} ${ballot.receipt}` : L.lRecordedSecret;
 }
 
 function render(next) {

@@ -45,6 +45,14 @@ def test_chair_runs_a_vote_two_delegates_cast_it(live_server, browser):
         expect(page.locator("[data-ballot-status]")).to_have_text(
             re.compile(r"Đã ghi nhận\. Mã phiếu: [A-Z2-9]{4}-[A-Z2-9]{4}"))
     expect(chair.locator("[data-progress]")).to_have_text(re.compile(r"Đã biểu quyết: 2/"))
+    # The same delegate on a second device (no ballot in its storage) sees it cast, receipt too.
+    receipt = delegates[1][1].locator("[data-ballot-status]").text_content()
+    laptop_ctx, laptop, laptop_watch = _room(browser, base, "daibieu02", 1280)
+    expect(laptop.locator("[data-ballot-status]")).to_have_text(receipt)
+    expect(laptop.get_by_label("Tán thành", exact=True)).to_be_checked()
+    expect(laptop.get_by_role("button", name="Gửi phiếu")).to_be_disabled()
+    assert laptop_watch.problems == []
+    laptop_ctx.close()
     display_ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
     display = display_ctx.new_page()
     display_watch = PageWatcher(display)

@@ -230,3 +230,26 @@ def test_a_join_sees_a_change_made_behind_its_back(app, world):
     assert after["me"]["present"] is True
     assert world.users["member"].id in after["present_ids"]
     assert after["server_time"] >= before["server_time"]
+
+
+@pytest.mark.parametrize("kind", ["named", "secret"])
+def test_another_device_sees_the_ballot_cast_with_its_receipt_where_named(app, world, kind):
+    chair, tablet = _client(app, "chair"), _client(app, "member")
+    meeting_id = world.meeting.id
+    assert chair.call("start_meeting", {"meeting_id": meeting_id}) == {"ok": True}
+    for person in (chair, tablet):
+        assert person.call("check_in", {"meeting_id": meeting_id})["me"]["present"]
+    poll_id = chair.call("open_poll", {"meeting_id": meeting_id, "question": "Thông qua?",
+                                       "kind": kind})["poll_id"]
+    before = _client(app, "member").call("room_join", {"meeting_id": meeting_id})["me"]
+    assert before["voted"] is False and before["ballot"] is None
+    cast = tablet.call("cast_ballot", {"meeting_id": meeting_id, "poll_id": poll_id,
+                                       "choices": [1], "token": f"tablet-{kind}-0001"})
+    laptop = _client(app, "member").call("room_join", {"meeting_id": meeting_id})["me"]
+    assert laptop["voted"] is True
+    if kind == "named":
+        assert laptop["ballot"] == {"choices": [1], "receipt": cast["receipt"]}
+    else:  # a secret ballot names nobody: the server cannot say whose it is
+        assert laptop["ballot"] is None
+    other = chair.call("room_join", {"meeting_id": meeting_id})["me"]
+    assert other["voted"] is False and other["ballot"] is None
