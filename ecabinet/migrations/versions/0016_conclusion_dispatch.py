@@ -4,7 +4,8 @@ Revision ID: 0016
 Revises: 0014
 Create Date: 2026-12-04 19:20:00
 
-(0015 belongs to another change; when it lands, this revision's down_revision becomes 0015.)
+(There is no 0015: the number was kept for a change that was not made. The next revision
+follows this one.)
 """
 from alembic import op
 import sqlalchemy as sa
