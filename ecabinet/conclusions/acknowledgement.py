@@ -7,7 +7,6 @@ last reminder) is reminded, at most ``CONCLUSION_ACK_MAX_REMINDERS`` times.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from ecabinet.audit import service as audit
 from ecabinet.conclusions.dispatch import INBOX_URL, notice_params
 from ecabinet.conclusions.errors import WrongState
 from ecabinet.conclusions.models import Conclusion, ConclusionDispatch, ConclusionStatus
+from ecabinet.core.settings import number_setting
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.meetings import service as meetings
@@ -38,13 +38,7 @@ DEFAULTS = {"CONCLUSION_ACK_REMIND_AFTER_H": 24.0, "CONCLUSION_ACK_MAX_REMINDERS
 
 def _setting(name: str) -> float:
     """The app's config, else ECABINET_<NAME> in the environment, else the default."""
-    value = current_app.config.get(name)
-    if value is None:
-        value = os.environ.get(f"ECABINET_{name}") or DEFAULTS[name]
-    try:
-        return float(value)
-    except ValueError:
-        return float(DEFAULTS[name])
+    return number_setting(current_app.config, name, DEFAULTS[name])
 
 
 def mark_opened(dispatch: ConclusionDispatch, *, now: datetime | None = None) -> None:

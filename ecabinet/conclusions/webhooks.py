@@ -1,7 +1,7 @@
 """A unit's webhook: where its own system receives issued notices, signed with its secret.
 
 The secret is shown to the admin once, when made; the server keeps it sealed (AES-256-GCM)
-under a key derived from the storage key (``documents.storage.load_key``), since it needs the
+under a key derived from the storage key (``documents.storage.derived_key``), since it needs the
 secret itself to sign. Each POST carries ``X-eCabinet-Signature: sha256=<hex>``, the
 HMAC-SHA256 of the exact body bytes under that secret, and the worker retries failures with
 back-off (``deliver`` is one attempt; see ``worker.py``).
@@ -19,13 +19,10 @@ import socket
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
@@ -39,8 +36,9 @@ from ecabinet.conclusions.models import (
     DispatchDelivery,
     UnitWebhook,
 )
+from ecabinet.core.settings import number_setting
 from ecabinet.core.timeutil import utcnow
-from ecabinet.documents.storage import load_key
+from ecabinet.documents.storage import derived_key
 from ecabinet.extensions import db
 
 SIGNATURE_HEADER = "X-eCabinet-Signature"
@@ -55,30 +53,15 @@ REASONS = {
     "refused_signature": _l("The unit's server did not accept the signature"),
     "other": _l("The notice could not be delivered to the unit's server"),
 }
-_EXTENSION_KEY = "ecabinet.webhook_key"
 
 
 def setting(name: str) -> float:
     """The app's config, else ECABINET_<NAME> in the environment, else the default."""
-    value = current_app.config.get(name)
-    if value is None:
-        value = os.environ.get(f"ECABINET_{name}") or DEFAULTS[name]
-    try:
-        return float(value)
-    except ValueError:
-        return float(DEFAULTS[name])
+    return number_setting(current_app.config, name, DEFAULTS[name])
 
 
 def _aead() -> AESGCM:
-    app = current_app._get_current_object()
-    key = app.extensions.get(_EXTENSION_KEY)
-    if key is None:
-        configured = app.config.get("STORAGE_KEY") or os.environ.get("ECABINET_STORAGE_KEY")
-        master = load_key(Path(app.instance_path), configured)
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"ecabinet unit webhook secrets").derive(master)
-        app.extensions[_EXTENSION_KEY] = key
-    return AESGCM(key)
+    return AESGCM(derived_key(b"ecabinet unit webhook secrets"))
 
 
 def seal_secret(secret: str, unit_id: int) -> bytes:

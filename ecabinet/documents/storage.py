@@ -46,6 +46,7 @@ __all__ = [
     "StorageError",
     "StoredFile",
     "cache_key",
+    "derived_key",
     "has_file",
     "load_key",
     "migrate_files",
@@ -121,6 +122,21 @@ def _key() -> bytes:
         key = load_key(Path(app.instance_path), configured)
         app.extensions[_EXTENSION_KEY] = key
     return key
+
+
+def derived_key(purpose: bytes) -> bytes:
+    """A 32-byte key for another secret the server keeps sealed (a unit's webhook secret),
+    derived from the storage key with HKDF-SHA256 under ``purpose``: one master key to back
+    up and rotate, and no key that opens both kinds of secret."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    app = current_app._get_current_object()
+    cache = app.extensions.setdefault("ecabinet.derived_keys", {})
+    if purpose not in cache:
+        cache[purpose] = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                              info=purpose).derive(_key())
+    return cache[purpose]
 
 
 def _path(area: str, name: str) -> Path:

@@ -6,7 +6,7 @@ ecabinet/config.py, e.g. ECABINET_MAIL_RETRY_BASE_S=0.1.
 
 from __future__ import annotations
 
-import os
+from ecabinet.core.settings import number_setting
 
 DEFAULTS: dict[str, float] = {
     "HUEY_WORKERS": 4,  # delivery threads in `ecabinet worker`
@@ -18,14 +18,8 @@ DEFAULTS: dict[str, float] = {
 
 
 def setting(config, name: str) -> float:
-    """Read a numeric setting; a malformed environment value falls back to the default."""
-    if config.get(name) is not None:
-        return float(config[name])
-    raw = os.environ.get(f"ECABINET_{name}")
-    try:
-        return float(raw) if raw else float(DEFAULTS[name])
-    except ValueError:
-        return float(DEFAULTS[name])
+    """Read a numeric setting; a malformed value falls back to the default."""
+    return number_setting(config, name, DEFAULTS[name])
 
 
 def retry_delay(config, attempts: int) -> float:
