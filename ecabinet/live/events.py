@@ -53,15 +53,14 @@ def meeting_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
-def signed_in(handler):
-    """Guard every event: spend a token of the connection's rate limit first (a flood costs
-    no query), re-check the session with one query (a user deactivated mid-meeting is
-    refused; live/identity.py), and audit refusals coalesced per connection."""
+def _guarded(handler, identify):
+    """The handler behind the rate limit and the sign-in check, its refusals audited
+    (coalesced per connection); ``identify`` sets current_user for the event."""
 
     @wraps(handler)
     def guarded(self, *args):
-        take_event_token()
-        use_remembered()
+        take_event_token()  # first: a flood costs no query
+        identify()
         if not current_user.is_authenticated:
             raise NotSignedIn(_l("Please sign in to continue."))
         try:
@@ -71,26 +70,23 @@ def signed_in(handler):
             raise
 
     return guarded
+
+
+def signed_in(handler):
+    """Guard every event: the rate limit, then the session re-checked with one query (a
+    user deactivated mid-meeting is refused; live/identity.py)."""
+    return _guarded(handler, use_remembered)
+
+
+def _remembered_without_query() -> None:
+    if assume_remembered() is None:
+        use_remembered()
 
 
 def session_checked_by_handler(handler):
     """`signed_in` for an event whose handler checks the session where it writes (see
     `live_event(checks_session=True)`): the rate limit, the remembered user, no query."""
-
-    @wraps(handler)
-    def guarded(self, *args):
-        take_event_token()
-        if assume_remembered() is None:
-            use_remembered()
-        if not current_user.is_authenticated:
-            raise NotSignedIn(_l("Please sign in to continue."))
-        try:
-            return handler(self, *args)
-        except EcabinetError as error:
-            note_denial(request.event["message"], error)
-            raise
-
-    return guarded
+    return _guarded(handler, _remembered_without_query)
 
 
 def socket_error(error: Exception) -> dict:
