@@ -41,6 +41,7 @@ from ecabinet.documents import storage
 from ecabinet.documents.errors import DocumentError
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.panels import register_panel
+from ecabinet.notify import service as notify
 from ecabinet.notify.events import push_live
 
 MAX_REPORT_FILE = 20 * 1024 * 1024
@@ -361,6 +362,7 @@ def propose_review(meeting_id: int):
     else:
         flash(_("The review of the conclusions was added to the agenda, with the units' last "
                 "reports attached."), "success")
+        push_live(notify.announce_change(meeting, _("agenda"), actor=current_user))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 

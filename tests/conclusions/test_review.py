@@ -72,3 +72,21 @@ def test_the_meeting_page_offers_it_to_the_secretariat(client, auth, world, keys
     auth.login("chair")  # sees the meeting being prepared, but does not prepare it
     page = client.get(f"/meetings/{world.draft.id}")
     assert page.status_code == 200 and "conclusion-review" not in page.get_data(as_text=True)
+
+
+def test_adding_it_to_a_published_meeting_tells_the_participants(client, auth, world, keys,
+                                                                   monkeypatch):
+    from ecabinet.meetings.models import MeetingStatus
+    from ecabinet.notify.models import Notification
+
+    _dispatched(world, keys)
+    monkeypatch.setattr(tasks, "today", lambda now=None: AFTER)
+    world.approved.status = MeetingStatus.PUBLISHED
+    db.session.commit()
+    auth.login("secretariat")
+    client.post(f"/meetings/{world.approved.id}/conclusion/review-item",
+                data={"csrf_token": csrf_token(client)})
+    told = db.session.execute(select(Notification.user_id).where(
+        Notification.kind == "meeting_changed",
+        Notification.meeting_id == world.approved.id)).scalars().all()
+    assert world.users["member"].id in told
