@@ -95,13 +95,17 @@ class _StampFontFactory(FontEngineFactory):
         _font_bytes(path)  # fail early, before any field is written
 
     def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
-        return GlyphAccumulator(
+        engine = GlyphAccumulator(
             writer=writer,
             font_handle=io.BytesIO(_font_bytes(self.path)),
             font_size=self.font_size,
             bcp47_lang_code="vi",
             obj_stream=obj_stream,
         )
+        # the subset keeps each glyph's outline and bounds as they are: without this, fontTools
+        # unpacks every kept glyph on save only to recompute its bounding box
+        engine.tt.recalcBBoxes = False
+        return engine
 
 
 def stamp_font(font_size: float = 10) -> FontEngineFactory:

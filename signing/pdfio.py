@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import binascii
 import io
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils import generic as _generic
+from pyhanko.pdf_utils.misc import PDF_WHITESPACE, PdfError, PdfStreamError
 
 from .errors import NotAPdfError
 
@@ -30,3 +32,42 @@ def open_pdf(pdf: bytes, opener):
     except (PdfError, ValueError, KeyError, IndexError) as exc:
         raise NotAPdfError(f"the PDF cannot be read: {exc}") from exc
     return document
+
+
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+_WHITESPACE = bytes(PDF_WHITESPACE)
+_pyhanko_read_hex = _generic.read_hex_string_from_stream
+
+
+def _read_hex_string(stream):
+    """pyHanko's hex string reader, reading in blocks instead of one byte at a time.
+
+    A signature's /Contents is a hex string of tens of kilobytes; pyHanko read it a byte at a
+    time whenever the signature dictionary was loaded (to read a lock, to sign, to verify), which
+    was a large share of each. Same result and errors; an unusual string (a comment inside) is
+    left to pyHanko's own reader.
+    """
+    start = stream.tell()
+    stream.read(1)  # the "<"
+    parts = []
+    while True:
+        block = stream.read(16384)
+        if not block:
+            raise PdfStreamError("Stream ended prematurely")
+        end = block.find(b">")
+        if end < 0:
+            parts.append(block)
+            continue
+        parts.append(block[:end])
+        stream.seek(end + 1 - len(block), io.SEEK_CUR)
+        break
+    digits = b"".join(parts).translate(None, _WHITESPACE)
+    if digits.translate(None, _HEX_DIGITS):
+        stream.seek(start)
+        return _pyhanko_read_hex(stream)  # its own message (or a comment it skips)
+    if len(digits) % 2:
+        digits += b"0"
+    return _generic.pdf_string(binascii.unhexlify(digits))
+
+
+_generic.read_hex_string_from_stream = _read_hex_string

@@ -152,16 +152,26 @@ def _trimmed_fonts() -> dict[str, str]:
     return paths
 
 
+@functools.lru_cache(maxsize=1)
+def _icc_profile() -> bytes:
+    """fpdf's sRGB profile, read once per process."""
+    return (Path(__import__("fpdf").__file__).parent / "data" / "color_profiles"
+            / "sRGB2014.icc").read_bytes()
+
+
 def _new_pdf(title: str, *, part: int = 2) -> FPDF:
     pdf = FPDF(format="A4", unit="mm", enforce_compliance=f"PDFA_{part}B")
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(True, margin=BOTTOM)
     for style, path in _trimmed_fonts().items():
         pdf.add_font("serif", style=style, fname=path)
-    icc = Path(__import__("fpdf").__file__).parent / "data" / "color_profiles" / "sRGB2014.icc"
+    for font in pdf.fonts.values():
+        # fontTools would otherwise unpack every kept glyph on save only to recompute bounding
+        # boxes that subsetting does not change: most of the time fpdf spent in output
+        font.ttfont.recalcBBoxes = False
     pdf.add_output_intent(
         OutputIntentSubType.PDFA, "sRGB", "IEC 61966-2-1:1999", "http://www.color.org",
-        PDFICCProfile(contents=icc.read_bytes(), n=3, alternate="DeviceRGB"),
+        PDFICCProfile(contents=_icc_profile(), n=3, alternate="DeviceRGB"),
         "sRGB2014 (v2)")
     pdf.set_title(_nfc(title))
     pdf.set_creator("eCabinet")
