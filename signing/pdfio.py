@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import binascii
 import io
+import re
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic as _generic
-from pyhanko.pdf_utils.misc import PDF_WHITESPACE, PdfError, PdfStreamError
+from pyhanko.pdf_utils import misc as _misc
+from pyhanko.pdf_utils.misc import PDF_DELIMITERS, PDF_WHITESPACE, PdfError, PdfStreamError
 
 from .errors import NotAPdfError
 
@@ -71,3 +73,30 @@ def _read_hex_string(stream):
 
 
 _generic.read_hex_string_from_stream = _read_hex_string
+
+
+_DELIMITER = re.compile(b"[" + re.escape(bytes(PDF_WHITESPACE + PDF_DELIMITERS)) + b"]")
+
+
+def _read_until_delimiter(stream) -> bytes:
+    """pyHanko's ``read_until_delimiter`` (names, numbers, keywords), in blocks, not bytes.
+
+    Same contract: return what comes before the next delimiter or whitespace and leave the
+    stream on that character (at the end of the stream when there is none).
+    """
+    parts = []
+    while True:
+        block = stream.read(64)
+        if not block:
+            return b"".join(parts)
+        found = _DELIMITER.search(block)
+        if found is None:
+            parts.append(block)
+            continue
+        parts.append(block[:found.start()])
+        stream.seek(found.start() - len(block), io.SEEK_CUR)
+        return b"".join(parts)
+
+
+_misc.read_until_delimiter = _read_until_delimiter
+_generic.read_until_delimiter = _read_until_delimiter
