@@ -1,8 +1,11 @@
 """Child process that checks the signatures of an uploaded PDF, so the web process never parses it.
 
-Run only by :mod:`ecabinet.conclusions.verification` as ``python -I _verify_child.py ROOTS_PEM``
-with the PDF on stdin. It caps its own CPU time and address space before reading a byte, uses
-the signing library (which has no Flask and no ecabinet in it), and prints one JSON object.
+Run only by :mod:`ecabinet.conclusions.verification` as ``python -I _verify_child.py`` with,
+on stdin, the length of the trusted roots' PEM in decimal on the first line, the PEM, then the
+PDF. It caps its own CPU time and address space, loads the signing library (which has no Flask
+and no ecabinet in it), and only then reads a byte of input: so the parent can start it before
+an upload arrives (a warm spare, one process per upload still) and pay the imports, which are
+most of a check, off the request. It prints one JSON object.
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ ADDRESS_SPACE = 1536 * 1024 * 1024
 def main() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    roots_path = sys.argv[1]
-    pdf = sys.stdin.buffer.read()
     from cryptography import x509
 
     from signing import NotAPdfError, verify_pdf
 
-    with open(roots_path, "rb") as handle:
-        data = handle.read()
+    stdin = sys.stdin.buffer
+    try:
+        size = int(stdin.readline(32))
+    except ValueError:
+        print(json.dumps({"error": "failed"}))
+        return
+    data = stdin.read(size)
+    pdf = stdin.read()
     roots = x509.load_pem_x509_certificates(data) if data.strip() else []
     try:
         report = verify_pdf(pdf, roots)

@@ -1,18 +1,22 @@
 """Check a PDF someone uploads: are its signatures valid, who signed, is it a notice we issued?
 
 The signatures are checked in a short-lived child (:mod:`ecabinet.conclusions._verify_child`)
-with limits on CPU and memory, because the file comes from anyone. The match with a registered
+with limits on CPU and memory, because the file comes from anyone. Each upload gets a fresh
+child; the next one is started as soon as one is taken, so that it has loaded the signing
+library (most of the time a check took) before the next upload arrives. The match with a registered
 notice is by SHA-256 of the whole file, so any change after issue means no match.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
-import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,18 +63,49 @@ def registered(sha256: str) -> Conclusion | None:
         select(Conclusion).where(Conclusion.issued_sha256 == sha256)).scalar_one_or_none()
 
 
-def _check_in_child(pdf: bytes, roots) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".pem") as handle:
-        handle.write(b"".join(r.public_bytes(serialization.Encoding.PEM) for r in roots))
-        handle.flush()
+_spare: tuple[int, subprocess.Popen] | None = None
+_spare_lock = threading.Lock()
+
+
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-I", _CHILD], stdin=subprocess.PIPE,  # noqa: S603 - our script
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={})
+
+
+def _take_child() -> subprocess.Popen:
+    """This process's spare child if it is still waiting, else a new one; start the next."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+        if spare is not None and (spare[0] != os.getpid() or spare[1].poll() is not None):
+            spare = None  # inherited across a fork, or gone
+        child_process = spare[1] if spare else _spawn()
+        _spare = (os.getpid(), _spawn())
+    return child_process
+
+
+@atexit.register
+def _close_spare() -> None:
+    """Let the waiting spare go (it reads the end of its input and exits)."""
+    spare = _spare
+    if spare is not None and spare[0] == os.getpid():
         try:
-            done = subprocess.run([sys.executable, "-I", _CHILD, handle.name], input=pdf,  # noqa: S603 - our script
-                                  capture_output=True, timeout=WALL_SECONDS, env={},
-                                  check=False)
-        except subprocess.TimeoutExpired:
-            return {"error": "failed"}
+            spare[1].communicate(timeout=5)
+        except (subprocess.TimeoutExpired, OSError, ValueError):
+            spare[1].kill()
+
+
+def _check_in_child(pdf: bytes, roots) -> dict:
+    pem = b"".join(r.public_bytes(serialization.Encoding.PEM) for r in roots)
+    process = _take_child()
     try:
-        return json.loads(done.stdout.decode() or "{}") or {"error": "failed"}
+        out, _ = process.communicate(b"%d\n" % len(pem) + pem + pdf, timeout=WALL_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return {"error": "failed"}
+    try:
+        return json.loads(out.decode() or "{}") or {"error": "failed"}
     except ValueError:
         return {"error": "failed"}
 
