@@ -11,6 +11,7 @@ most of a check, off the request. It prints one JSON object.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 
@@ -50,3 +51,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    sys.stdout.flush()
+    os._exit(0)  # the answer is out: skip tearing down the interpreter, a tenth of a second
