@@ -301,13 +301,15 @@ def verify_number():
 
     typed = {k: request.args.get(k, "")[:80] for k in ("number", "year", "body")}
     found, problem = None, None
-    try:
-        number, abbreviation = lookup.parse_number(typed["number"])
-        year = lookup.parse_year(typed["year"], to_local(utcnow()).date())
-        body_id = int(typed["body"]) if typed["body"].isdigit() else None
-        found = lookup.find_issued(number, year, abbreviation=abbreviation, body_id=body_id)
-    except lookup.BadNumber as error:
-        problem = str(error.message)
+    if any(value.strip() for value in typed.values()):  # else the page opened: just the form
+        try:
+            number, abbreviation = lookup.parse_number(typed["number"])
+            year = lookup.parse_year(typed["year"], to_local(utcnow()).date())
+            body_id = int(typed["body"]) if typed["body"].isdigit() else None
+            found = lookup.find_issued(number, year, abbreviation=abbreviation,
+                                       body_id=body_id)
+        except lookup.BadNumber as error:
+            problem = str(error.message)
     return render_template("conclusions/verify.html", result=None, problem=problem,
                            lookup=found, typed=typed, field_labels=FIELD_LABELS,
                            message=message, number_text=issuing.number_text, expected="",

@@ -96,6 +96,13 @@ def test_bad_input_is_told_in_vietnamese_and_changes_nothing(client, issued):
                                  ).get_data(as_text=True)
 
 
+def test_the_page_opened_without_a_question_is_just_the_form(client, issued):
+    response = client.get("/verify/number")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'role="alert"' not in html and 'name="number"' in html
+
+
 def test_compare_an_upload_with_the_notice_found_by_number(client, issued, keys, app):
     folder = pathlib.Path(app.instance_path) / "signing"
     folder.mkdir(parents=True, exist_ok=True)
