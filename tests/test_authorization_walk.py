@@ -20,6 +20,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 
 from ecabinet import create_app
+from ecabinet.conclusions.models import ConclusionTask
 from ecabinet.live.events import LiveNamespace
 from tests.annotations.test_opinions import walk_opinion_id
 from tests.conclusions.test_service import (
@@ -435,3 +436,35 @@ def test_socket_event_access(case, event, role, allowed):
     else:
         assert ack["error"] in ("forbidden", "not_found"), ack
     live.disconnect()
+
+
+COOPERATING = {("conclusions.task", "GET"): True, ("conclusions.task", "POST"): True,
+               ("conclusions.report_file", "GET"): True,
+               ("conclusions.accept_task", "POST"): False,
+               ("conclusions.reopen_task", "POST"): False}
+
+
+@pytest.mark.parametrize("endpoint, method, allowed",
+                         [(e, m, a) for (e, m), a in sorted(COOPERATING.items())],
+                         ids=[f"{e}-{m}" for e, m in sorted(COOPERATING)])
+def test_a_cooperating_units_clerk_reports_but_does_not_review(case, endpoint, method, allowed):
+    """The walk's task has no co-operating unit; here the ward ("outsider" is its clerk)
+    co-operates on it: its clerk sees the task and reports on it, and may not accept or
+    reopen it."""
+    from ecabinet.extensions import db
+
+    app, world, client = case.app, case.world(), case.client("outsider")
+    args = _url_args(world, endpoint)
+    task = db.session.get(ConclusionTask, args["task_id"])
+    task.cooperating_unit_ids = [world.units["ward"].id]
+    db.session.commit()
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        url = url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
+    data = {"csrf_token": csrf_token(client), "text": "Phường đã rà soát."} \
+        if method == "POST" else None
+    response = client.open(url, method=method, data=data)
+    if allowed:
+        assert response.status_code in (200, 302), f"{method} {url}: {response.status_code}"
+    else:
+        assert response.status_code == 403, f"{method} {url}: {response.status_code}"

@@ -32,6 +32,7 @@ from ecabinet.conclusions.permissions import (
     follows_any_body,
     is_unit_clerk,
     is_unit_clerk_anywhere,
+    reporting_unit,
 )
 from ecabinet.conclusions.views import bp
 from ecabinet.core.errors import EcabinetError
@@ -204,7 +205,8 @@ def tasks_list():
     rows = tasks.tasks_of_units(unit_ids)
     return render_template("conclusions/tasks.html", rows=rows, names=tasks.unit_names(rows),
                            day=tasks.today(), state_of=tasks.state_of,
-                           notice=_task_notices(rows), several=len(unit_ids) > 1)
+                           notice=_task_notices(rows), several=len(unit_ids) > 1,
+                           units=unit_ids)
 
 
 def _task_notices(rows) -> dict:
@@ -232,6 +234,7 @@ def task(task_id: int):
             if file is not None and len(file.data) > MAX_REPORT_FILE:
                 raise ConclusionError(_("The file is larger than the upload limit."))
             tasks.report(row, request.form.get("text", ""), file,
+                         unit_id=reporting_unit(row, current_user),
                          done=request.form.get("done") == "1", actor=current_user)
         except (ConclusionError, DocumentError) as failure:
             error = str(failure.message)
@@ -245,7 +248,7 @@ def task(task_id: int):
                            conclusion=conclusion, names=tasks.unit_names([row]),
                            authors=authors, error=error, day=tasks.today(),
                            state=tasks.state_of(row, tasks.today()), Status=TaskStatus,
-                           may_report=can_report_task(row, current_user),
+                           reports_for=reporting_unit(row, current_user),
                            may_review=can_review_task(row, current_user),
                            text=request.form.get("text", "") if error else ""), \
         422 if error else 200
@@ -303,7 +306,8 @@ def follow_up():
     return render_template("conclusions/follow_up.html", units=tasks.dashboard(rows, day),
                            rows=listed, names=tasks.unit_names(rows), day=day,
                            state_of=tasks.state_of, notice=_task_notices(rows), show=show,
-                           last=tasks.last_reports(listed))
+                           last=tasks.last_reports(listed),
+                           helped=tasks.last_cooperating_reports(listed))
 
 
 # --- a unit's webhook (admin) ------------------------------------------------------------------

@@ -225,7 +225,11 @@ class TaskReport(CreatedAtMixin, Base):
     task_id: Mapped[int] = mapped_column(
         ForeignKey("conclusion_tasks.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # progress | done | accepted | reopened
+    # The unit that reported (none for the secretariat's word, and for reports made before
+    # co-operating units could report).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # progress | done (the leading unit) | cooperating (a co-operating unit's part) |
+    # accepted | reopened (the secretariat)
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     file_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -77,8 +77,19 @@ def can_see_task(task, user) -> bool:
         task.section.conclusion.body_id, user)
 
 
+def reporting_unit(task, user) -> int | None:
+    """The unit the user reports for: the leading unit when she is its clerk, else the first
+    co-operating unit she is a clerk of; None when she reports for none."""
+    for unit_id in (task.responsible_unit_id, *(task.cooperating_unit_ids or [])):
+        if is_unit_clerk(unit_id, user):
+            return unit_id
+    return None
+
+
 def can_report_task(task, user) -> bool:
-    return is_unit_clerk(task.responsible_unit_id, user)
+    """The clerks of the leading unit and of each co-operating unit report; only the leading
+    unit reports the task done (tasks.report), only the secretariat accepts or reopens it."""
+    return reporting_unit(task, user) is not None
 
 
 def can_review_task(task, user) -> bool:

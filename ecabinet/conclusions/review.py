@@ -52,7 +52,9 @@ def render_review(meeting: Meeting, rows: list[ConclusionTask], day: date) -> by
     """A4 PDF/A: per overdue task, its notice, unit, deadline and the unit's last report."""
     names = followup.unit_names(rows)
     last = followup.last_reports(rows)
-    authors = accounts.get_users(r.author_id for r in last.values() if r.author_id)
+    helped = followup.last_cooperating_reports(rows)
+    authors = accounts.get_users(r.author_id for r in [*last.values(), *sum(helped.values(), [])]
+                                 if r.author_id)
     pdf = _new_pdf(REVIEW_TITLE)
     pdf.add_page()
     pdf.set_font("serif", "B", 14)
@@ -81,6 +83,10 @@ def render_review(meeting: Meeting, rows: list[ConclusionTask], day: date) -> by
             who = authors.get(report.author_id)
             _paragraph(pdf, f"Báo cáo gần nhất ({to_local(report.created_at):%d/%m/%Y}"
                             f"{', ' + who.full_name if who else ''}): "
+                            f"{report.text or 'kèm tệp ' + report.file_name}", "I")
+        for report in helped.get(task.id, []):
+            _paragraph(pdf, f"Đơn vị phối hợp {names.get(report.unit_id, '?')} báo cáo "
+                            f"({to_local(report.created_at):%d/%m/%Y}): "
                             f"{report.text or 'kèm tệp ' + report.file_name}", "I")
     pdf.set_x(LEFT)
     return bytes(pdf.output())

@@ -2,8 +2,10 @@
 
 Once the notice is dispatched, each task is in its responsible unit's list: the unit's clerk
 reports progress (text, and a file checked like any upload) and marks it done; the
-secretariat accepts it or reopens it. The periodic reminders (``worker.py``) tell the unit
-``CONCLUSION_TASK_DUE_SOON_DAYS`` days before the deadline and on the day after it passed.
+secretariat accepts it or reopens it. Each co-operating unit has the task in its list too and
+reports its own part beside the leading unit's, without closing the task. The periodic
+reminders (``worker.py``) tell the unit ``CONCLUSION_TASK_DUE_SOON_DAYS`` days before the
+deadline and on the day after it passed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ecabinet.conclusions.errors import Incomplete, WrongState
 from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import (
     Conclusion,
+    ConclusionDispatch,
     ConclusionSection,
     ConclusionStatus,
     ConclusionTask,
@@ -84,14 +87,24 @@ def _followed():
 
 
 def tasks_of_units(unit_ids) -> list[ConclusionTask]:
-    """The tasks these units lead, soonest deadline first (none last)."""
-    ids = list(unit_ids)
+    """The tasks these units lead or co-operate on, soonest deadline first (none last).
+
+    The co-operating units are a JSON list, not a column a query can join portably: they are
+    looked up among the tasks of the notices dispatched to these units (every unit a task
+    names is among the notice's recipients)."""
+    ids = set(unit_ids)
     if not ids:
         return []
-    rows = db.session.execute(_followed().where(
+    led = db.session.execute(_followed().where(
         ConclusionTask.responsible_unit_id.in_(ids))).scalars()
-    return sorted(rows, key=lambda t: (t.status != TaskStatus.OPEN,
-                                       t.deadline or date.max, t.id))
+    received = select(ConclusionDispatch.conclusion_id).where(
+        ConclusionDispatch.unit_id.in_(ids))
+    helped = db.session.execute(_followed().where(
+        Conclusion.id.in_(received), ConclusionTask.responsible_unit_id.not_in(ids))).scalars()
+    rows = {t.id: t for t in led}
+    rows.update((t.id, t) for t in helped if ids & set(t.cooperating_unit_ids or []))
+    return sorted(rows.values(), key=lambda t: (t.status != TaskStatus.OPEN,
+                                                t.deadline or date.max, t.id))
 
 
 def tasks_of_bodies(body_ids) -> list[ConclusionTask]:
@@ -166,14 +179,27 @@ def check_attachment(upload: documents.UploadedFile) -> bytes:
 
 
 def report(task: ConclusionTask, text: str, upload: documents.UploadedFile | None, *,
-           done: bool, actor, now: datetime | None = None) -> TaskReport:
-    """The unit's report: progress, or that the task is done (then the secretariat decides).
+           done: bool, actor, unit_id: int | None = None,
+           now: datetime | None = None) -> TaskReport:
+    """A unit's report: the leading unit's progress, or that the task is done (then the
+    secretariat decides); a co-operating unit's report on its own part, which neither closes
+    the task nor stands for the leading unit's. ``unit_id`` is the reporting unit (the
+    leading one when None).
 
-    :raises WrongState: the task waits for the secretariat, or is accepted.
+    :raises WrongState: the task waits for the secretariat or is accepted, the unit has no
+        part in it, or a co-operating unit would report it done.
     :raises Incomplete: neither text nor file.
     :raises UploadRefused: the file failed the upload check (nothing is saved).
     """
     _check_open(task)
+    unit_id = task.responsible_unit_id if unit_id is None else unit_id
+    leading = unit_id == task.responsible_unit_id
+    if not leading and unit_id not in (task.cooperating_unit_ids or []):
+        raise WrongState(_l("Unit %(unit)s has no part in task %(task)d.", unit=unit_id,
+                            task=task.id))
+    if done and not leading:
+        raise WrongState(_l("A co-operating unit reports its own part; the leading unit "
+                            "reports the task done."))
     text = (text or "").strip()[:TEXT_MAX]
     if not text and upload is None:
         raise Incomplete(_l("Write what was done, or attach a file."))
@@ -184,16 +210,17 @@ def report(task: ConclusionTask, text: str, upload: documents.UploadedFile | Non
         if not name.lower().endswith(".pdf"):
             name = name.rsplit(".", 1)[0] + ".pdf"
     now = now or utcnow()
-    row = TaskReport(task_id=task.id, author_id=getattr(actor, "id", None),
-                     kind="done" if done else "progress", text=text, file_sha256=sha,
-                     file_name=name)
+    kind = ("done" if done else "progress") if leading else "cooperating"
+    row = TaskReport(task_id=task.id, author_id=getattr(actor, "id", None), unit_id=unit_id,
+                     kind=kind, text=text, file_sha256=sha, file_name=name)
     db.session.add(row)
     if done:
         task.status, task.done_at = TaskStatus.DONE, now
     audit.record("conclusion.task_reported", actor=actor, object_type="conclusion_task",
-                 object_id=task.id, details={"done": done, "file": bool(sha)})
+                 object_id=task.id, details={"done": done, "file": bool(sha),
+                                             "unit_id": unit_id, "leading": leading})
     db.session.commit()
-    unit = accounts.get_unit(task.responsible_unit_id)
+    unit = accounts.get_unit(unit_id)
     params, meeting = _params(task, unit=unit.name)
     secretariat = accounts.users_with_role(RoleKind.SECRETARIAT,
                                            conclusion_of_task(task).body_id)
@@ -290,11 +317,23 @@ def unit_names(tasks: list[ConclusionTask]) -> dict[int, str]:
 
 
 def last_reports(tasks: list[ConclusionTask]) -> dict[int, TaskReport]:
+    """Per task, the leading unit's last report."""
     found: dict[int, TaskReport] = {}
     for task in tasks:
         progress = [r for r in task.reports if r.kind in ("progress", "done")]
         if progress:
             found[task.id] = progress[-1]
+    return found
+
+
+def last_cooperating_reports(tasks: list[ConclusionTask]) -> dict[int, list[TaskReport]]:
+    """Per task, each co-operating unit's last report, in the order the notice names them."""
+    found: dict[int, list[TaskReport]] = {}
+    for task in tasks:
+        last = {r.unit_id: r for r in task.reports if r.kind == "cooperating"}
+        rows = [last[u] for u in (task.cooperating_unit_ids or []) if u in last]
+        if rows:
+            found[task.id] = rows
     return found
 
 

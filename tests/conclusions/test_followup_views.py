@@ -68,6 +68,43 @@ def test_a_refused_report_file_says_why_and_keeps_the_text(client, auth, world, 
     assert file.status_code == 200 and file.data.startswith(b"%PDF")
 
 
+def test_a_cooperating_clerk_reports_and_the_secretariat_sees_both(client, auth, world, keys):
+    from ecabinet.accounts.models import RoleAssignment, RoleKind
+
+    conclusion = _dispatched(world, keys)
+    task = conclusion.sections[0].tasks[0]
+    world.users["outsider"].roles.append(RoleAssignment(role=RoleKind.CLERK,
+                                                        unit_id=world.units["ward"].id))
+    db.session.commit()
+    auth.login("outsider")  # the ward's clerk: the ward co-operates on the task
+    listed = client.get("/tasks").get_data(as_text=True)
+    assert "Hoàn thiện báo cáo, trình UBND tỉnh." in listed
+    assert "Đơn vị phối hợp; Sở Tài chính chủ trì" in listed
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'name="text"' in page and 'name="done"' not in page  # reports, cannot close
+    response = client.post(f"/tasks/{task.id}", data={
+        "csrf_token": csrf_token(client), "text": "Phường đã rà soát số liệu.", "done": "1"})
+    assert response.status_code == 422  # a forged "done" is refused, nothing saved
+    db.session.expire_all()
+    assert task.reports == []
+    response = client.post(f"/tasks/{task.id}", data={
+        "csrf_token": csrf_token(client), "text": "Phường đã rà soát số liệu."})
+    assert response.status_code == 302
+    accept = client.post(f"/tasks/{task.id}/accept", data={"csrf_token": csrf_token(client)})
+    assert accept.status_code == 403
+    auth.logout()
+    auth.login("clerk")
+    client.post(f"/tasks/{task.id}", data={"csrf_token": csrf_token(client),
+                                           "text": "Sở đã dự thảo báo cáo."})
+    auth.logout()
+    auth.login("secretariat")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "Phường đã rà soát số liệu." in page and "Sở đã dự thảo báo cáo." in page
+    assert 'class="cooperating"' in page and "UBND phường Một" in page
+    follow = client.get("/conclusions/follow-up").get_data(as_text=True)
+    assert "Phối hợp · UBND phường Một" in follow
+
+
 def test_follow_up_dashboard_counts_for_the_chair(client, auth, world, keys):
     _dispatched(world, keys)
     auth.login("chair")

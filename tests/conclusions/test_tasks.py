@@ -40,7 +40,47 @@ def test_a_task_is_listed_only_once_dispatched_for_its_unit(world, keys):
     dispatch.dispatch_conclusion(conclusion, world.meeting, actor=None, now=NOW)
     listed = tasks.tasks_of_units([department])
     assert [t.content for t in listed] == ["Hoàn thiện báo cáo, trình UBND tỉnh."]
-    assert tasks.tasks_of_units([world.units["ward"].id]) == []  # it only co-operates
+    cooperating = tasks.tasks_of_units([world.units["ward"].id])  # it co-operates
+    assert [t.id for t in cooperating] == [t.id for t in listed]
+    assert tasks.tasks_of_units([world.units["province"].id]) == []  # no part in it
+
+
+def _ward_clerk(world):
+    from ecabinet.accounts.models import RoleAssignment, RoleKind
+
+    outsider = world.users["outsider"]
+    outsider.roles.append(RoleAssignment(role=RoleKind.CLERK, unit_id=world.units["ward"].id))
+    db.session.commit()
+    return outsider
+
+
+def test_a_cooperating_unit_reports_its_part_beside_the_leading_units(world, keys):
+    task = _task(world, keys)
+    ward, ward_clerk = world.units["ward"].id, _ward_clerk(world)
+    row = tasks.report(task, "Phường đã rà soát số liệu.", None, done=False, unit_id=ward,
+                       actor=ward_clerk)
+    assert (row.kind, row.unit_id) == ("cooperating", ward)
+    assert task.status == TaskStatus.OPEN
+    lead = tasks.report(task, "Đã dự thảo.", None, done=False, actor=world.users["clerk"])
+    assert (lead.kind, lead.unit_id) == ("progress", world.units["department"].id)
+    assert tasks.last_reports([task]) == {task.id: lead}  # the leading unit's
+    assert tasks.last_cooperating_reports([task]) == {task.id: [row]}
+
+
+def test_a_cooperating_unit_cannot_report_the_task_done(world, keys):
+    task = _task(world, keys)
+    ward, ward_clerk = world.units["ward"].id, _ward_clerk(world)
+    with pytest.raises(WrongState, match="đơn vị chủ trì báo cáo hoàn thành"):
+        tasks.report(task, "Xong", None, done=True, unit_id=ward, actor=ward_clerk)
+    db.session.refresh(task)
+    assert task.reports == [] and task.status == TaskStatus.OPEN
+
+
+def test_a_unit_without_a_part_in_the_task_cannot_report(world, keys):
+    task = _task(world, keys)
+    with pytest.raises(WrongState, match="không tham gia nhiệm vụ"):
+        tasks.report(task, "Báo cáo", None, done=False, unit_id=world.units["province"].id,
+                     actor=world.users["clerk"])
 
 
 def test_report_with_a_checked_file_then_done_then_accepted(world, keys):
