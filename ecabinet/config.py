@@ -113,6 +113,10 @@ class Defaults:
     LOGIN_SLOWDOWN_AFTER = 20  # one account across addresses: only slowed, never locked,
     LOGIN_SLOWDOWN_BASE_S = 0.5  # by a pause doubling per failure above the threshold
     LOGIN_SLOWDOWN_MAX_S = 8.0
+    # The public verification pages (ecabinet/conclusions/verification.py): each address may
+    # make VERIFY_MAX_CHECKS checks (uploads and look-ups) per VERIFY_WINDOW, then gets 429.
+    VERIFY_MAX_CHECKS = 20
+    VERIFY_WINDOW = timedelta(minutes=10)
     PASSWORD_MIN_LENGTH = 10
     # argon2id costs; tests lower them (TEST_PASSWORD_HASH) to keep the suite fast.
     ARGON2_TIME_COST = 3

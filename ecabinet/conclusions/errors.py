@@ -34,3 +34,10 @@ class NoSealKey(ConclusionError):
     """The body has no organisation (seal) key configured on the server."""
 
     code = "no_seal_key"
+
+
+class TooManyChecks(ConclusionError):
+    """An address used up its public checks for the throttle's window."""
+
+    code = "too_many_checks"
+    http_status = 429

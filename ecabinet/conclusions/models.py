@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.models import Base, CreatedAtMixin, enum_column
@@ -236,3 +245,16 @@ class TaskReport(CreatedAtMixin, Base):
     file_name: Mapped[str] = mapped_column(String(200), default="")
 
     task: Mapped[ConclusionTask] = relationship(back_populates="reports")
+
+
+class VerificationCheck(Base):
+    """One public check of a notice (an upload or a look-up by number), kept for the
+    throttle's window so that every server process counts an address's checks alike."""
+
+    __tablename__ = "verification_checks"
+    __table_args__ = (Index("ix_verification_checks_ip_at", "ip", "at"),
+                      Index("ix_verification_checks_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

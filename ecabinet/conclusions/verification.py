@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import select
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
 
 from ecabinet.conclusions import _verify_child as child
-from ecabinet.conclusions.models import Conclusion
+from ecabinet.conclusions.errors import TooManyChecks
+from ecabinet.conclusions.models import Conclusion, VerificationCheck
+from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 
 MAX_UPLOAD = 30 * 1024 * 1024
@@ -61,6 +65,30 @@ class Verification:
 def registered(sha256: str) -> Conclusion | None:
     return db.session.execute(
         select(Conclusion).where(Conclusion.issued_sha256 == sha256)).scalar_one_or_none()
+
+
+def count_check(ip: str, *, now: dt.datetime | None = None) -> None:
+    """Count one public check from ``ip``: each upload starts a limited child, so an address
+    gets VERIFY_MAX_CHECKS per VERIFY_WINDOW. Counted in the database, like the sign-in
+    throttle, so that every server process agrees; checks older than the window are dropped.
+
+    :raises TooManyChecks: once the address has used up its checks, saying how long to wait.
+    """
+    cfg = current_app.config
+    now, ip = now or utcnow(), (ip or "")[:64]
+    since = now - cfg["VERIFY_WINDOW"]
+    db.session.execute(delete(VerificationCheck).where(VerificationCheck.at <= since))
+    made, oldest = db.session.execute(
+        select(func.count(), func.min(VerificationCheck.at)).where(
+            VerificationCheck.ip == ip, VerificationCheck.at > since)).one()
+    if made >= cfg["VERIFY_MAX_CHECKS"]:
+        db.session.commit()
+        left = (oldest + cfg["VERIFY_WINDOW"] - now).total_seconds() if oldest else 60
+        raise TooManyChecks(_l(
+            "Too many checks from this network address. Wait %(m)d minutes and try again.",
+            m=max(1, -(-int(left) // 60))))
+    db.session.add(VerificationCheck(ip=ip, at=now))
+    db.session.commit()
 
 
 _spare: tuple[int, subprocess.Popen] | None = None

@@ -6,7 +6,16 @@ its meeting (one per meeting), so its URLs are the meeting's.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,7 +34,7 @@ from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit co
     verification,
     worker,
 )
-from ecabinet.conclusions.errors import ConclusionError, Incomplete, SigningFailed
+from ecabinet.conclusions.errors import ConclusionError, Incomplete, SigningFailed, TooManyChecks
 from ecabinet.conclusions.forms import parse_draft
 from ecabinet.conclusions.models import EDITABLE, ConclusionStatus
 from ecabinet.conclusions.permissions import (
@@ -277,6 +286,10 @@ def verify():
         if not data:
             problem = _("Choose the PDF file to check.")
         else:
+            try:
+                verification.count_check(request.remote_addr or "")
+            except TooManyChecks as refusal:
+                return _refused(refusal)
             result = verification.verify_upload(data, keys.trust_roots())
     meeting = meetings.get_meeting(result.conclusion.meeting_id) \
         if result and result.conclusion else None
@@ -286,6 +299,16 @@ def verify():
                            number_text=issuing.number_text, expected=expected,
                            bodies=accounts.list_units(bodies_only=True),
                            lang=_lang()), 422 if problem else 200
+
+
+def _refused(refusal: TooManyChecks):
+    """The verification page with the throttle's message: 429, and when to come back."""
+    page = render_template("conclusions/verify.html", result=None, problem=None,
+                           refused=str(refusal.message), field_labels=FIELD_LABELS,
+                           message=message, number_text=issuing.number_text, expected="",
+                           bodies=accounts.list_units(bodies_only=True), lang=_lang())
+    window = int(current_app.config["VERIFY_WINDOW"].total_seconds())
+    return page, 429, {"Retry-After": str(window)}
 
 
 def _expected_hash(text: str) -> str:
@@ -302,6 +325,10 @@ def verify_number():
     typed = {k: request.args.get(k, "")[:80] for k in ("number", "year", "body")}
     found, problem = None, None
     if any(value.strip() for value in typed.values()):  # else the page opened: just the form
+        try:
+            verification.count_check(request.remote_addr or "")
+        except TooManyChecks as refusal:
+            return _refused(refusal)
         try:
             number, abbreviation = lookup.parse_number(typed["number"])
             year = lookup.parse_year(typed["year"], to_local(utcnow()).date())

@@ -1,4 +1,4 @@
-"""cooperating reports: a task's report names the unit that made it
+"""cooperating reports: a task's report names the unit that made it; verification checks
 
 Revision ID: 0017
 Revises: 0016
@@ -22,9 +22,19 @@ def upgrade():
         batch.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
         batch.create_foreign_key(op.f('fk_conclusion_task_reports_unit_id_units'), 'units',
                                  ['unit_id'], ['id'])
+    op.create_table(
+        'verification_checks',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ip', sa.String(length=64), nullable=False),
+        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_verification_checks')),
+    )
+    op.create_index('ix_verification_checks_ip_at', 'verification_checks', ['ip', 'at'])
+    op.create_index('ix_verification_checks_at', 'verification_checks', ['at'])
 
 
 def downgrade():
+    op.drop_table('verification_checks')
     with op.batch_alter_table('conclusion_task_reports') as batch:
         batch.drop_constraint(op.f('fk_conclusion_task_reports_unit_id_units'),
                               type_='foreignkey')
