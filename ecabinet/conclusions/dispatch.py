@@ -24,7 +24,7 @@ from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
 from ecabinet.audit import service as audit
 from ecabinet.conclusions import webhooks
-from ecabinet.conclusions.errors import WrongState
+from ecabinet.conclusions.errors import DownloadLinkInvalid, WrongState
 from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import (
     Channel,
@@ -341,15 +341,19 @@ def get_dispatch(dispatch_id: int) -> ConclusionDispatch | None:
     return db.session.get(ConclusionDispatch, dispatch_id)
 
 
-def public_file(dispatch_id: int, token: str) -> bytes | None:
-    """The issued PDF for a download link from a webhook; None for a wrong token."""
+def public_file(dispatch_id: int, token: str) -> bytes:
+    """The issued PDF for a download link from a webhook.
+
+    :raises DownloadLinkInvalid: no such dispatch, no issued file, or a token that is not
+        this notice's (cut short, mistyped, or from before the notice changed).
+    """
     import hmac
 
     dispatch = get_dispatch(dispatch_id)
     if dispatch is None or not dispatch.conclusion.issued_pdf:
-        return None
+        raise DownloadLinkInvalid()
     expected = webhooks.token_for(dispatch.id, dispatch.conclusion.issued_sha256 or "")
     if not hmac.compare_digest(expected, token):
-        return None
+        raise DownloadLinkInvalid()
     return dispatch.conclusion.issued_pdf
 

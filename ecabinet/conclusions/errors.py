@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from ecabinet.core.errors import EcabinetError
 
 
@@ -41,3 +43,15 @@ class TooManyChecks(ConclusionError):
 
     code = "too_many_checks"
     http_status = 429
+
+
+class DownloadLinkInvalid(ConclusionError):
+    """A webhook's download link whose dispatch or token does not match an issued notice."""
+
+    code = "download_link_invalid"
+    http_status = 404
+
+    def __init__(self, message=None):
+        super().__init__(message or _l(
+            "This download link is not valid: it is incomplete, or the notice it leads to has "
+            "changed. Ask the body that sent the notice to send it again."))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ecabinet.conclusions import acknowledgement, dispatch, webhooks
-from ecabinet.conclusions.errors import Incomplete, WrongState
+from ecabinet.conclusions.errors import DownloadLinkInvalid, Incomplete, WrongState
 from ecabinet.conclusions.models import (
     Channel,
     ConclusionStatus,
@@ -159,7 +159,8 @@ def test_webhook_delivery_is_signed_and_retried_with_back_off(app, world, keys):
     token = body["download_url"].rsplit("/", 1)[1].removesuffix(".pdf")
     assert dispatch.public_file(body["dispatch_id"], token) == conclusion.issued_pdf
     wrong = ("y" if token.startswith("x") else "x") + token[1:]  # never the token itself
-    assert dispatch.public_file(body["dispatch_id"], wrong) is None
+    with pytest.raises(DownloadLinkInvalid):
+        dispatch.public_file(body["dispatch_id"], wrong)
 
 
 def test_webhook_gives_up_after_the_last_attempt_with_the_reason(app, world, keys):

@@ -105,6 +105,25 @@ def test_a_cooperating_clerk_reports_and_the_secretariat_sees_both(client, auth,
     assert "Phối hợp · UBND phường Một" in follow
 
 
+def test_a_wrong_download_link_says_so_in_words(client, world, keys):
+    from ecabinet.conclusions import webhooks
+
+    conclusion = _dispatched(world, keys)
+    row = dispatch.dispatches_of(conclusion)[0]
+    token = webhooks.token_for(row.id, conclusion.issued_sha256)
+    assert client.get(f"/conclusions/files/{row.id}/{token}.pdf").data == conclusion.issued_pdf
+    for url in (f"/conclusions/files/{row.id}/{token[:-4]}.pdf",  # cut short
+                f"/conclusions/files/{row.id + 100}/{token}.pdf"):  # no such dispatch
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Liên kết tải về này không hợp lệ" in response.get_data(as_text=True)
+    machine = client.get(f"/conclusions/files/{row.id}/x.pdf", headers={"Accept": "*/*"})
+    assert machine.json["message"].startswith("Liên kết tải về này không hợp lệ")
+    client.post("/language", data={"language": "en", "csrf_token": csrf_token(client)})
+    english = client.get(f"/conclusions/files/{row.id}/x.pdf").get_data(as_text=True)
+    assert "This download link is not valid" in english and "Not Found" not in english
+
+
 def test_follow_up_dashboard_counts_for_the_chair(client, auth, world, keys):
     _dispatched(world, keys)
     auth.login("chair")
