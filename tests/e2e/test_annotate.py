@@ -323,7 +323,7 @@ def test_offline_notes_wait_across_a_reload_and_sync_on_reconnect(live_server, b
     assert _stored(live_server, document_id) == []
     # The server answers again: what waited is sent, once.
     context.unroute("**/documents/*/annotations**")
-    expect(status).to_be_hidden(timeout=15000)
+    expect(status).to_be_hidden()
     stored = _wait_stored(live_server, document_id, 2)
     assert sorted(row["kind"] for row in stored) == ["ink", "note"]
     assert [row["comment"] for row in stored if row["kind"] == "note"] == ["Ghi chú khi mất mạng"]
@@ -423,7 +423,7 @@ def test_edits_from_two_devices_keep_both_as_a_conflict_copy(live_server, browse
             live_server, document_id)] != ["Sửa trên máy kia"]:
         time.sleep(0.1)
     tablet.set_offline(False)
-    expect(first.locator("#annot-sync")).to_be_hidden(timeout=15000)
+    expect(first.locator("#annot-sync")).to_be_hidden()
     both = ["Sửa khi mất mạng", "Sửa trên máy kia"]
     expect(first.locator(".annot-note")).to_have_count(2, timeout=5000)
     expect(second.locator(".annot-note")).to_have_count(2, timeout=5000)
@@ -461,7 +461,7 @@ def test_notes_follow_a_new_version_or_are_listed_as_not_placed(live_server, bro
                             "buffer": version2}})
     # The open viewer reloads by itself once the notes are carried over.
     unplaced = page.locator("#annot-unplaced")
-    expect(unplaced).to_be_visible(timeout=30000)
+    expect(unplaced).to_be_visible()
     page.locator("#annot-dock[data-ready='1']").wait_for(state="attached")
     expect(unplaced.locator("summary")).to_contain_text("Chưa đặt được vào phiên bản mới (1)")
     unplaced.locator("summary").click()
