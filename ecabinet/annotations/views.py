@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from ecabinet.annotations import notes, reanchor, service  # noqa: F401 - reanchor's hook
 from ecabinet.annotations.errors import AnnotationError
 from ecabinet.annotations.events import push_annotation
-from ecabinet.annotations.export import export_pdf
 from ecabinet.annotations.labels import KIND_LABELS
 from ecabinet.annotations.models import Anchor
 from ecabinet.annotations.permissions import can_annotate, can_export_annotations
@@ -102,6 +101,8 @@ def changes(document_id: int):
 @login_required
 def export(document_id: int):
     """The reader's watermarked copy with their annotations in it (downloads allowed only)."""
+    from ecabinet.annotations.export import export_pdf  # fpdf2 and pypdf: loaded on first use
+
     document = load_document(document_id, can_export_annotations, what="annotations.export")
     rows = service.annotations_of(document, current_user)
     copy = documents.reader_copy(document, current_user)

@@ -25,7 +25,6 @@ from ecabinet.accounts.models import RoleKind
 from ecabinet.audit import service as audit
 from ecabinet.conclusions import webhooks
 from ecabinet.conclusions.errors import DownloadLinkInvalid, WrongState
-from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import (
     Channel,
     Conclusion,
@@ -34,6 +33,7 @@ from ecabinet.conclusions.models import (
     DeliveryStatus,
     DispatchDelivery,
 )
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db
 from ecabinet.meetings import service as meetings

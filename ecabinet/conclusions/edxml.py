@@ -16,8 +16,8 @@ import uuid
 from xml.etree import ElementTree as ET  # noqa: N817 - we only write, never parse, here
 
 from ecabinet.accounts import service as accounts
-from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import Conclusion
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.core.timeutil import to_local
 from ecabinet.meetings.models import Meeting
 

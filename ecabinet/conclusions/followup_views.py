@@ -17,8 +17,8 @@ from ecabinet.accounts.models import RoleKind
 from ecabinet.accounts.permissions import is_admin
 from ecabinet.conclusions import acknowledgement, dispatch, review, tasks, webhooks
 from ecabinet.conclusions.errors import ConclusionError
-from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import ConclusionStatus, TaskStatus
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.conclusions.permissions import (
     can_acknowledge,
     can_follow_dispatch,

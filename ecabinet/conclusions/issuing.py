@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ecabinet.audit import service as audit
 from ecabinet.conclusions.errors import SigningFailed, WrongState
 from ecabinet.conclusions.models import Conclusion, ConclusionStatus, NumberCounter
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.conclusions.record_embed import record_bytes
 from ecabinet.conclusions.render import Layout, render_notice
 from ecabinet.conclusions.service import notice_of
@@ -119,11 +120,6 @@ def next_number(body_id: int, year: int) -> int:
         except IntegrityError:
             continue
     raise WrongState(_l("The number could not be assigned; try again."))
-
-
-def number_text(number: int, abbreviation: str) -> str:
-    """``05/TB-UBND``: two digits at least, as numbers from 01 are written."""
-    return f"{number:02d}/TB-{abbreviation or 'UBND'}"
 
 
 def _marks(layout: Layout, number: int, day: dt.date) -> MarksStamp:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ecabinet.accounts import service as accounts
 from ecabinet.conclusions.errors import ConclusionError
-from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import Conclusion
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.extensions import db
 from ecabinet.meetings import service as meetings
 from ecabinet.meetings.models import Confidentiality

@@ -18,12 +18,12 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.enums import OutputIntentSubType
-from fpdf.output import PDFICCProfile
+from typing import TYPE_CHECKING
 
 from ecabinet.core.timeutil import to_local
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 A4_W, A4_H = 210.0, 297.0
 TOP, BOTTOM, LEFT, RIGHT = 20.0, 20.0, 30.0, 15.0
@@ -160,6 +160,12 @@ def _icc_profile() -> bytes:
 
 
 def _new_pdf(title: str, *, part: int = 2) -> FPDF:
+    # fpdf2 (with fontTools, PIL, lxml: about 20 MB) is loaded by the first notice rendered,
+    # not by every server process that imports the conclusions' views
+    from fpdf import FPDF
+    from fpdf.enums import OutputIntentSubType
+    from fpdf.output import PDFICCProfile
+
     pdf = FPDF(format="A4", unit="mm", enforce_compliance=f"PDFA_{part}B")
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(True, margin=BOTTOM)

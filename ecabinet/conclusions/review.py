@@ -17,8 +17,8 @@ from ecabinet.accounts import service as accounts
 from ecabinet.audit import service as audit
 from ecabinet.conclusions import tasks as followup
 from ecabinet.conclusions.errors import WrongState
-from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import ConclusionTask
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.conclusions.render import LEFT, _new_pdf, _nfc, _paragraph
 from ecabinet.core.timeutil import to_local
 from ecabinet.documents import service as documents

@@ -22,7 +22,6 @@ from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
 from ecabinet.audit import service as audit
 from ecabinet.conclusions.errors import Incomplete, WrongState
-from ecabinet.conclusions.issuing import number_text
 from ecabinet.conclusions.models import (
     Conclusion,
     ConclusionDispatch,
@@ -32,6 +31,7 @@ from ecabinet.conclusions.models import (
     TaskReport,
     TaskStatus,
 )
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.core.timeutil import to_local, utcnow
 from ecabinet.documents import service as documents
 from ecabinet.documents import storage

@@ -25,11 +25,8 @@ from ecabinet.accounts import service as accounts
 from ecabinet.accounts.models import RoleKind
 from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit codes' words
     dispatch,
-    issuing,
-    keys,
     labels,
     notices,
-    pkcs11,
     service,
     verification,
     worker,
@@ -37,6 +34,7 @@ from ecabinet.conclusions import (  # noqa: F401 - labels registers the audit co
 from ecabinet.conclusions.errors import ConclusionError, Incomplete, SigningFailed, TooManyChecks
 from ecabinet.conclusions.forms import parse_draft
 from ecabinet.conclusions.models import EDITABLE, ConclusionStatus
+from ecabinet.conclusions.numbering import number_text
 from ecabinet.conclusions.permissions import (
     can_draft_conclusion,
     can_issue_conclusion,
@@ -105,7 +103,7 @@ def view(meeting_id: int):
                            may_preview=can_preview_conclusion(meeting, current_user),
                            sees_meeting=can_view_meeting(meeting, current_user),
                            editable=conclusion.status in EDITABLE,
-                           number=issuing.number_text(conclusion.number or 0,
+                           number=number_text(conclusion.number or 0,
                                                       meeting.body.abbreviation))
 
 
@@ -200,6 +198,10 @@ def edxml(meeting_id: int):
 def sign(meeting_id: int):
     meeting = _load(meeting_id, can_sign_conclusion, "conclusions.sign")
     conclusion = _notice(meeting, "conclusions.sign")
+    # The signing libraries (pyHanko, fpdf2, cryptography's X.509) load with the first
+    # signature, not with the server: a server that never signs does not hold them.
+    from ecabinet.conclusions import issuing, keys, pkcs11
+
     error = None
     token = pkcs11.token_config(current_user)
     if request.method == "POST":
@@ -251,6 +253,8 @@ def return_draft(meeting_id: int):
 def issue(meeting_id: int):
     meeting = _load(meeting_id, can_issue_conclusion, "conclusions.issue")
     conclusion = _notice(meeting, "conclusions.issue")
+    from ecabinet.conclusions import issuing, keys  # loaded on first use, as in sign()
+
     try:
         if conclusion.status != ConclusionStatus.SIGNED:
             raise Incomplete(_("Only a signed notice can be issued."))
@@ -260,7 +264,7 @@ def issue(meeting_id: int):
     except ConclusionError as error:
         flash(str(error.message), "error")
     else:
-        number = issuing.number_text(conclusion.number, meeting.body.abbreviation)
+        number = number_text(conclusion.number, meeting.body.abbreviation)
         push_live(notices.tell_issued(meeting, number, actor=current_user))
         push_live(dispatch.dispatch_conclusion(conclusion, meeting, actor=current_user))
         flash(_("Issued as %(number)s and sent to the units.", number=number), "success")
@@ -273,7 +277,7 @@ def to_issue():
     rows = [(c, meetings.get_meeting(c.meeting_id)) for c in service.to_issue_for(current_user)]
     return render_template("conclusions/to_issue.html", rows=rows,
                            labels=service.STATUS_LABELS, Status=ConclusionStatus,
-                           number_text=issuing.number_text)
+                           number_text=number_text)
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -286,6 +290,8 @@ def verify():
         if not data:
             problem = _("Choose the PDF file to check.")
         else:
+            from ecabinet.conclusions import keys  # cryptography's X.509: on first use
+
             try:
                 verification.count_check(request.remote_addr or "")
             except TooManyChecks as refusal:
@@ -296,7 +302,7 @@ def verify():
     expected = _expected_hash(request.values.get("expect", ""))
     return render_template("conclusions/verify.html", result=result, problem=problem,
                            meeting=meeting, field_labels=FIELD_LABELS, message=message,
-                           number_text=issuing.number_text, expected=expected,
+                           number_text=number_text, expected=expected,
                            bodies=accounts.list_units(bodies_only=True),
                            lang=_lang()), 422 if problem else 200
 
@@ -305,7 +311,7 @@ def _refused(refusal: TooManyChecks):
     """The verification page with the throttle's message: 429, and when to come back."""
     page = render_template("conclusions/verify.html", result=None, problem=None,
                            refused=str(refusal.message), field_labels=FIELD_LABELS,
-                           message=message, number_text=issuing.number_text, expected="",
+                           message=message, number_text=number_text, expected="",
                            bodies=accounts.list_units(bodies_only=True), lang=_lang())
     window = int(current_app.config["VERIFY_WINDOW"].total_seconds())
     return page, 429, {"Retry-After": str(window)}
@@ -339,7 +345,7 @@ def verify_number():
             problem = str(error.message)
     return render_template("conclusions/verify.html", result=None, problem=problem,
                            lookup=found, typed=typed, field_labels=FIELD_LABELS,
-                           message=message, number_text=issuing.number_text, expected="",
+                           message=message, number_text=number_text, expected="",
                            bodies=accounts.list_units(bodies_only=True),
                            lang=_lang()), 422 if problem else 200
 

@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from pypdf.errors import PyPdfError
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,12 +30,11 @@ from ecabinet.core.text import fold
 from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import storage
 from ecabinet.documents.errors import DocumentError, DownloadsNotAllowed
-from ecabinet.documents.packet import AgendaEntry, PacketDocument, build_packet
 from ecabinet.documents.packet_models import PacketBuild, PacketState
 from ecabinet.documents.packet_tasks import enqueue_build
 from ecabinet.documents.permissions import downloads_allowed
 from ecabinet.documents.service import documents_for
-from ecabinet.documents.watermark import WatermarkError, WatermarkStyle, stamp_text
+from ecabinet.documents.watermark_style import WatermarkError, WatermarkStyle, stamp_text
 from ecabinet.extensions import db
 from ecabinet.meetings.models import Meeting
 
@@ -217,6 +215,11 @@ def run_build(build_id: int) -> PacketState | None:
     """Build a queued packet (in the worker) and cache it; None when another worker has it."""
     if not _claim(build_id):
         return None
+    # Loaded here (in the worker), not at import: pypdf stays out of the web server.
+    from pypdf.errors import PyPdfError
+
+    from ecabinet.documents.packet import AgendaEntry, PacketDocument, build_packet
+
     build = db.session.get(PacketBuild, build_id)
     plan = json.loads(build.plan)
     items = [AgendaEntry(title, [PacketDocument(name, storage.read_file(sha))

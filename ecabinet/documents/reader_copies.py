@@ -14,22 +14,18 @@ import io
 import logging
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from pypdf.errors import PyPdfError
 
 from ecabinet.accounts.models import User
 from ecabinet.core.timeutil import utcnow
 from ecabinet.documents import storage
 from ecabinet.documents.models import Document, DocumentVersion
-from ecabinet.documents.stamp_update import UpdatePlan, plan_update, stamp_update
-from ecabinet.documents.watermark import (
-    WatermarkError,
-    WatermarkFontError,
-    WatermarkStyle,
-    stamp_text,
-    watermark_pdf,
-)
+from ecabinet.documents.watermark_style import WatermarkStyle, stamp_text
+
+if TYPE_CHECKING:
+    from ecabinet.documents.stamp_update import UpdatePlan
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +178,12 @@ def _build(version: DocumentVersion, user: User, key: str) -> None:
 
     :raises WatermarkFontError: when the configured font cannot be loaded.
     """
+    # Loaded here, not at import: pypdf and fpdf2 stay out of a server that stamps nothing.
+    from pypdf.errors import PyPdfError
+
+    from ecabinet.documents.stamp_update import stamp_update
+    from ecabinet.documents.watermark import WatermarkError, WatermarkFontError, watermark_pdf
+
     lines, style = watermark_lines(user), watermark_style()
     try:
         data = stamp_update(prepare_plan(version), version.size, lines, style=style)
@@ -201,6 +203,8 @@ def prepare_plan(version: DocumentVersion) -> UpdatePlan:
 
     :raises WatermarkError: (and pypdf's errors) when the stored file takes no update.
     """
+    from ecabinet.documents.stamp_update import UpdatePlan, plan_update
+
     key = storage.cache_key(_PLAN_FORMAT, version.sha256)
     cached = storage.read_cached(key)
     if cached is not None:

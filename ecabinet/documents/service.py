@@ -18,7 +18,6 @@ from typing import Literal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
 from ecabinet.accounts.models import User
@@ -57,7 +56,7 @@ from ecabinet.documents.reader_copies import (  # noqa: F401 - re-exported for c
     reader_copy,
 )
 from ecabinet.documents.version_hooks import version_added
-from ecabinet.documents.watermark import WatermarkError
+from ecabinet.documents.watermark_style import WatermarkError
 from ecabinet.extensions import db
 from ecabinet.meetings.labels import status_label
 from ecabinet.meetings.models import Meeting
@@ -195,6 +194,8 @@ def _new_version(document: Document, upload: UploadedFile, checked: _CheckedPdf,
         stripped=",".join(checked.stripped), uploaded_by_id=getattr(actor, "id", None),
         uploaded_at=utcnow())
     document.versions.append(version)
+    from pypdf.errors import PyPdfError  # the plan loads pypdf anyway; an idle server does not
+
     try:
         prepare_plan(version)  # the first reader then waits only for their own stamp
     except (WatermarkError, PyPdfError, storage.StorageError, KeyError, ValueError,
