@@ -67,13 +67,14 @@ lint: setup
 
 test: setup test-deps lint
 	@# Tests marked postgres need the PostgreSQL pass; the SQLite pass leaves them out.
-	@# Tests marked dbless never touch the database, and client_side ones check only what the
-	@# browser makes of a page: the PostgreSQL pass leaves both out. Tests marked timing measure
-	@# a promised speed: they run once, alone, so that no other test shares the machine. Tests
-	@# marked serial restart a server on its port: they run alone too, in both passes.
+	@# Tests marked dbless never touch the database, and e2e ones drive a browser, whose
+	@# server runs the views that the HTTP and socket tests check in both passes: the
+	@# PostgreSQL pass leaves both out. Tests marked timing measure a promised speed: they
+	@# run once, alone, so that no other test shares the machine. Tests marked serial
+	@# restart a server on its port: they run alone too, in both passes.
 	$(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not postgres and not timing and not serial"
 	$(BIN)/python -m pytest -m "(timing or serial) and not postgres"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not dbless and not client_side and not timing and not serial"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not dbless and not e2e and not timing and not serial"
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "serial and not dbless"
 
 # Refresh the message catalogue after changing user-visible strings, then translate the .po.

@@ -14,6 +14,9 @@ from sqlalchemy.engine import make_url
 
 from ecabinet import create_app
 from ecabinet.config import TEST_PASSWORD_HASH, normalise_database_url
+from tests import route_builders
+
+route_builders.install()  # an app per test, without recompiling its URL builders each time
 
 IN_CI = os.environ.get("CI") == "true"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
