@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import functools
 import io
 import re
 
@@ -100,3 +101,26 @@ def _read_until_delimiter(stream) -> bytes:
 
 _misc.read_until_delimiter = _read_until_delimiter
 _generic.read_until_delimiter = _read_until_delimiter
+
+
+_asn1_string_prep = asn1_x509.NameTypeAndValue._ldap_string_prep
+
+
+@functools.lru_cache(maxsize=4096)
+def _ldap_string_prep(string: str) -> str:
+    return _asn1_string_prep(None, string)
+
+
+def _cached_string_prep(_self, string: str) -> str:
+    """asn1crypto's RFC 4518 preparation of a name's value, remembered per string.
+
+    Checking a signature compares the issuer's name of each certificate with the ones the CMS
+    names (ESS certificate ids, issuer and serial) several times; each comparison prepared every
+    value again, character by character through ``stringprep``: a fifth of a verification. The
+    preparation depends only on the string (it raises ValueError for the same strings), so the
+    result is the same.
+    """
+    return _ldap_string_prep(string)
+
+
+asn1_x509.NameTypeAndValue._ldap_string_prep = _cached_string_prep
