@@ -149,12 +149,16 @@ class LiveServer:
         raise RuntimeError("server did not start:\n" + self.log.read_text())
 
     def stop(self) -> None:
+        """Stop the server and drop its PostgreSQL database (`start` makes a fresh copy)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(timeout=10)
+        if not self.database_url.startswith("sqlite:"):
+            _drop_database(self.database_url)
 
     def user_id(self, username: str) -> int:
         engine = create_engine(self.database_url)

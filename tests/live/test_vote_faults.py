@@ -14,7 +14,7 @@ import pytest
 
 from bench.vote_clients import Voter
 from bench.vote_world import PASSWORD, ServerProcess, build_vote_world, make_app
-from tests.e2e.conftest import _fresh_database_url
+from tests.e2e.conftest import _drop_database, _fresh_database_url
 
 QUESTION = {"question": "Thông qua Tờ trình số 01?"}
 
@@ -23,8 +23,11 @@ QUESTION = {"question": "Thông qua Tờ trình số 01?"}
 def vote_world(tmp_path):
     """`build(n)`: a database of its own with a started meeting of n present members."""
 
+    made: list[str] = []
+
     def build(voters: int):
         url = _fresh_database_url(tmp_path, f"ecabinet_faults_{tmp_path.name[-20:]}")
+        made.append(url)
         app = make_app(url, tmp_path)
         with app.app_context():
             world = build_vote_world(voters)
@@ -33,7 +36,10 @@ def vote_world(tmp_path):
             db.engine.dispose()
         return app, url, world
 
-    return build
+    yield build
+    for url in made:  # a PostgreSQL database would outlive the run
+        if not url.startswith("sqlite:"):
+            _drop_database(url)
 
 
 def _stored(app, poll_id: int) -> tuple[dict[str, list[str]], str, bool]:
