@@ -81,6 +81,17 @@ def raise_open_file_limit() -> int:
     return soft
 
 
+def close_app(app) -> None:
+    """Let the app go before its process ends (each test's app): the ballot writer stops,
+    its engine and the app's close, and background work that wakes later leaves the
+    database alone, so that no connection outlives the app."""
+    from ecabinet.core.database import close_database
+    from ecabinet.voting.writer import close_writer
+
+    close_writer(app)
+    close_database(app)
+
+
 def run(app, host: str, port: int) -> None:
     """Serve HTTP and websockets on one port with the chosen server."""
     from ecabinet.extensions import socketio

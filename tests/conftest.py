@@ -171,10 +171,9 @@ def app(database_url, tmp_path):
     with app.app_context():
         empty_database()
         yield app
-        from ecabinet.extensions import db
+    from ecabinet.server import close_app
 
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)  # the ballot writer's engine too, and nothing reopens one after
 
 
 @pytest.fixture

@@ -35,6 +35,23 @@ def init_app(app) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+CLOSED = "ecabinet_closed"
+
+
+def close_database(app) -> None:
+    """Close the app's engine for good: work that wakes later (a broadcast due, a timed
+    poll's close) asks `is_closed` and leaves the database alone, so that it does not open a
+    connection in a pool nobody will dispose of (collected later, still open)."""
+    app.extensions[CLOSED] = True
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def is_closed(app) -> bool:
+    return app.extensions.get(CLOSED, False)
+
+
 def check_database() -> None:
     """Run a trivial query; raises when the database cannot answer."""
     from sqlalchemy import text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ecabinet.core.database import is_closed
 from ecabinet.extensions import db, socketio
 
 _scheduled: set[tuple] = set()
@@ -36,6 +37,8 @@ def _later(app, key: tuple, send, interval: float) -> None:
     meeting_id = key[0]
     socketio.sleep(interval)
     _scheduled.discard(key)
+    if is_closed(app):  # the app went away meanwhile (a test ended): nobody to tell
+        return
     with app.app_context():
         from ecabinet.meetings import service as meetings
 

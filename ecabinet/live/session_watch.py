@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 
 from ecabinet.accounts import sessions
+from ecabinet.core.database import is_closed
 from ecabinet.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def start_session_watch(app) -> bool:
 def _watch(app, server, interval: float) -> None:
     while socketio.server is server and getattr(server, "ecabinet_session_watch", False):
         socketio.sleep(interval)
+        if is_closed(app):
+            return
         with app.app_context():
             try:
                 close_ended_sockets()

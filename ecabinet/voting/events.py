@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ecabinet.core.database import is_closed
 from ecabinet.core.errors import NotFound
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db, socketio
@@ -84,6 +85,8 @@ def _close_when_due(app, poll_id: int, delay_s: float) -> None:
     late ballots on its own; this only publishes the result on time (and if this process
     died, the next `room_join` closes the overdue poll)."""
     socketio.sleep(max(delay_s, 0) + 0.2)
+    if is_closed(app):
+        return
     with app.app_context():
         try:
             for meeting in voting.close_overdue(poll_id):

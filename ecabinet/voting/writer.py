@@ -47,6 +47,8 @@ IDLE_EXIT_S = 60.0
 """A writer with nothing to do for this long ends (its connections closed); the next ballot
 starts a new one. Opening a poll starts it ahead of the first ballot (`warm`)."""
 WAIT_S = 20.0
+_STOP = None
+"""Queued by `close`: the loop ends once the ballots queued before it are written."""
 
 
 class NeedsFullCheck(Exception):  # noqa: N818 - not an error: a request to the caller
@@ -92,6 +94,9 @@ class BallotWriter:
         self.engine = None
         self.own_engine = False
         self.off_loop = False
+        self.closed = False
+        self.stopped = threading.Event()
+        self.stopped.set()
 
     def submit(self, job: BallotJob) -> BallotJob:
         """Queue the ballot and wait until its batch is committed (or refused)."""
@@ -108,6 +113,8 @@ class BallotWriter:
         """Ready the writer before ballots come (a poll just opened): its engine and a
         connection made, its loop waiting, so the first batch does not pay for them
         (on PostgreSQL 0.1 to 0.2 s)."""
+        if self.closed:  # a warm-up started just before the app went away
+            return
         try:
             with self.app.app_context():
                 engine = self._engine()
@@ -117,29 +124,54 @@ class BallotWriter:
         except Exception:  # noqa: BLE001 - only a head start: the first ballot retries
             log.exception("warming the ballot writer failed")
 
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop for good once the ballots queued so far are written, and close the writer's
+        connections: the app is going away (each test's app), and nothing
+        of it may hold a connection after it, as an idle loop would for IDLE_EXIT_S."""
+        with self.lock:
+            self.closed = True
+            if self.running:
+                self.jobs.put(_STOP)
+        self.stopped.wait(timeout)
+        self._close_engine()
+
     def _ensure_running(self) -> None:
         with self.lock:
+            if self.closed:
+                return  # `submit` then times out with NotRecorded, as for a stuck writer
             if not self.running:
                 self.running = True
+                self.stopped.clear()
                 socketio.start_background_task(self._run)
 
+    def _stop(self) -> None:
+        self.running = False
+        self._close_engine()
+        self.stopped.set()
+
     def _run(self) -> None:
-        while True:
+        stop = False
+        while not stop:
             try:
                 first = self.jobs.get(timeout=IDLE_EXIT_S)
             except queue.Empty:
                 with self.lock:
                     if self.jobs.empty():
-                        self.running = False
-                        self._close_engine()
+                        self._stop()
                         return
                 continue
+            if first is _STOP:
+                break
             batch = [first]
             while len(batch) < BATCH_LIMIT:
                 try:
-                    batch.append(self.jobs.get_nowait())
+                    job = self.jobs.get_nowait()
                 except queue.Empty:
                     break
+                if job is _STOP:
+                    stop = True
+                    break
+                batch.append(job)
             try:
                 with self.app.app_context():
                     self._write(batch)
@@ -152,6 +184,8 @@ class BallotWriter:
             finally:
                 for job in batch:  # here, in the loop's own thread: gevent's events are not
                     job.done.set()  # thread-safe
+        with self.lock:
+            self._stop()
 
     def _write(self, batch: list[BallotJob]) -> None:
         """On SQLite under gevent, commit in a native thread: sqlite3 blocks whatever thread
@@ -221,6 +255,13 @@ def writer_of(app) -> BallotWriter:
     if writer is None:
         writer = app.extensions.setdefault("ecabinet_ballot_writer", BallotWriter(app))
     return writer
+
+
+def close_writer(app) -> None:
+    """Stop the app's writer, if it has one, and close its connections (see `close`)."""
+    close = getattr(app.extensions.get("ecabinet_ballot_writer"), "close", None)
+    if close is not None:
+        close()
 
 
 def submit(job: BallotJob) -> BallotJob:

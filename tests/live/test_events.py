@@ -80,3 +80,21 @@ def test_bad_payload_gets_a_message_not_a_trace(app, client, auth, world):
     ack = _connect(app, client).call("subscribe_meeting", "nonsense")
     assert ack["error"] == "bad_request" and "cuộc họp" in ack["message"]
 
+
+
+def test_a_broadcast_due_after_its_app_closed_opens_no_connection(app, world):
+    """A test's app goes while a coalesced broadcast is still due: the broadcast must not
+    open a connection in the app's pool, which nobody disposes of any more (it was collected
+    later, still open, as an unraisable warning in another test)."""
+    import time
+
+    from ecabinet.extensions import db
+    from ecabinet.live.coalesce import broadcast_soon
+    from ecabinet.server import close_app
+
+    sent = []
+    app.config["LIVE_BROADCAST_INTERVAL"] = 0.05
+    broadcast_soon(world.meeting.id, sent.append)
+    close_app(app)
+    time.sleep(0.3)
+    assert sent == [] and db.engine.pool.checkedin() == 0
