@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -15,7 +15,7 @@ from ecabinet.core.errors import NotFound
 from ecabinet.core.timeutil import utcnow
 from ecabinet.extensions import db, socketio
 from ecabinet.live.coalesce import broadcast_soon
-from ecabinet.live.events import NotSignedIn
+from ecabinet.live.events import NotSignedIn, user_room
 from ecabinet.live.handlers import live_event
 from ecabinet.live.identity import check_now, forget, session_digest
 from ecabinet.live.loading import BadRequest, load_meeting, require_int
@@ -122,9 +122,22 @@ def cast_ballot(data):
     else:
         receipt = _cast_checked(data)
     if not receipt.repeated:  # the acknowledgement goes first, the counts follow
+        tell_other_devices(receipt)
         ballot_counted(receipt.meeting_id)
     return {"ok": True, "poll_id": receipt.poll_id, "receipt": receipt.receipt,
             "choices": list(receipt.choices), "repeated": receipt.repeated}
+
+
+def tell_other_devices(receipt) -> None:
+    """The voter's other screens (a tablet and a laptop, say) show the ballot as cast at
+    once, as a reload would: its choices and receipt for a named poll, only that it was cast
+    for a secret one (its receipt stays on the device that sent it). The sending socket is
+    left out: its acknowledgement says it."""
+    ballot = ({"choices": list(receipt.choices), "receipt": receipt.receipt}
+              if receipt.choices else None)  # a secret poll's receipt names no choice
+    socketio.emit("ballot_cast", {"meeting_id": receipt.meeting_id, "poll_id": receipt.poll_id,
+                                  "ballot": ballot},
+                  to=user_room(current_user.id), namespace=NAMESPACE, skip_sid=request.sid)
 
 
 def _cast_checked(data):

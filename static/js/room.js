@@ -307,6 +307,13 @@ socket.on("poll_progress", (progress) => {
   const shown = app.querySelector("[data-progress]");
   if (shown) shown.textContent = `${L.lVoted}: ${progress.voted}/${progress.eligible}`;
 });
+// This person voted on another device: the form on screen shows it at once, as a reload would.
+socket.on("ballot_cast", (cast) => {
+  if (cast.meeting_id !== meetingId || !state || !state.poll || state.poll.id !== cast.poll_id) return;
+  state.me = { ...state.me, voted: true, ballot: cast.ballot };
+  const form = app.querySelector("[data-ballot-form]");
+  if (form) showCastElsewhere(form, cast.ballot);
+});
 function showWaiting(progress) {
   const box = bound("waiting");
   box.hidden = progress.status !== "open" || !progress.waiting.length;

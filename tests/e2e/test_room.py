@@ -36,23 +36,33 @@ def test_chair_runs_a_vote_two_delegates_cast_it(live_server, browser):
         delegates.append((context, page, watcher))
     expect(chair.locator('[data-bind="quorum"]')).to_contain_text("(3/")
 
+    # The second delegate has a second device open on the room (no ballot in its storage).
+    laptop_ctx, laptop, laptop_watch = _room(browser, base, "daibieu02", 1280)
+    laptop.evaluate("window.sameDocument = true")  # gone if the page reloads
+
     chair.fill("#poll-question", "Thông qua dự toán ngân sách năm 2027?")
     chair.check("input[name=override_quorum]")
     chair.get_by_role("button", name="Mở biểu quyết").click()
+    expect(laptop.get_by_role("button", name="Gửi phiếu")).to_be_enabled()
     for _context, page, _watcher in delegates:
         page.get_by_label("Tán thành", exact=True).check()
         page.get_by_role("button", name="Gửi phiếu").click()
         expect(page.locator("[data-ballot-status]")).to_have_text(
             re.compile(r"Đã ghi nhận\. Mã phiếu: [A-Z2-9]{4}-[A-Z2-9]{4}"))
     expect(chair.locator("[data-progress]")).to_have_text(re.compile(r"Đã biểu quyết: 2/"))
-    # The same delegate on a second device (no ballot in its storage) sees it cast, receipt too.
+    # The open form on the second device shows the ballot cast at once, receipt too...
     receipt = delegates[1][1].locator("[data-ballot-status]").text_content()
-    laptop_ctx, laptop, laptop_watch = _room(browser, base, "daibieu02", 1280)
     expect(laptop.locator("[data-ballot-status]")).to_have_text(receipt)
     expect(laptop.get_by_label("Tán thành", exact=True)).to_be_checked()
     expect(laptop.get_by_role("button", name="Gửi phiếu")).to_be_disabled()
-    assert laptop_watch.problems == []
+    assert laptop.evaluate("window.sameDocument") is True
+    # ...and so does a device that opens the room afterwards.
+    later_ctx, later, later_watch = _room(browser, base, "daibieu02", 1280)
+    expect(later.locator("[data-ballot-status]")).to_have_text(receipt)
+    expect(later.get_by_role("button", name="Gửi phiếu")).to_be_disabled()
+    assert laptop_watch.problems == [] and later_watch.problems == []
     laptop_ctx.close()
+    later_ctx.close()
     display_ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
     display = display_ctx.new_page()
     display_watch = PageWatcher(display)

@@ -253,3 +253,31 @@ def test_another_device_sees_the_ballot_cast_with_its_receipt_where_named(app, w
         assert laptop["ballot"] is None
     other = chair.call("room_join", {"meeting_id": meeting_id})["me"]
     assert other["voted"] is False and other["ballot"] is None
+
+
+@pytest.mark.parametrize("kind", ["named", "secret"])
+def test_a_ballot_cast_on_one_device_reaches_the_voters_other_devices_live(app, world, kind):
+    chair, tablet, laptop = _client(app, "chair"), _client(app, "member"), _client(app, "member")
+    meeting_id = world.meeting.id
+    assert chair.call("start_meeting", {"meeting_id": meeting_id}) == {"ok": True}
+    for person in (chair, tablet):
+        assert person.call("check_in", {"meeting_id": meeting_id})["me"]["present"]
+    poll_id = chair.call("open_poll", {"meeting_id": meeting_id, "question": "Thông qua?",
+                                       "kind": kind, "allow_change": True})["poll_id"]
+    assert laptop.call("room_join", {"meeting_id": meeting_id})["me"]["voted"] is False
+    for client in (chair, tablet, laptop):
+        client.received()
+    ballot = {"meeting_id": meeting_id, "poll_id": poll_id, "choices": [1],
+              "token": f"tablet-{kind}-0002"}
+    cast = tablet.call("cast_ballot", ballot)
+    assert tablet.call("cast_ballot", ballot)["repeated"] is True  # a resend tells nobody
+
+    def told(client):
+        return [m["args"][0] for m in client.received() if m["name"] == "ballot_cast"]
+
+    expected = {"choices": [1], "receipt": cast["receipt"]} if kind == "named" else None
+    assert told(laptop) == [{"meeting_id": meeting_id, "poll_id": poll_id, "ballot": expected}]
+    assert told(tablet) == [] and told(chair) == []  # the sender has its acknowledgement
+    if kind == "named":  # a changed ballot reaches the other device too
+        changed = tablet.call("cast_ballot", {**ballot, "choices": [2], "token": "tablet-2"})
+        assert told(laptop)[0]["ballot"] == {"choices": [2], "receipt": changed["receipt"]}
