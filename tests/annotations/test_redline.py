@@ -1,9 +1,11 @@
-"""The redline between two versions: a word diff per page, served to whoever reads the
-document, and nothing to show where there is no earlier version."""
+"""The redline between two versions: a word diff of the whole text shown per page, served to
+whoever reads the document, and nothing to show where there is no earlier version."""
 
 from __future__ import annotations
 
-from ecabinet.annotations.redline import page_changes
+import time
+
+from ecabinet.annotations.redline import document_changes, page_changes
 from ecabinet.documents import service as documents
 from ecabinet.documents.service import UploadedFile
 from tests.annotations.pdfs import make_pages, nudged, passage, rewritten
@@ -19,6 +21,43 @@ def test_page_changes_are_the_words_added_and_removed_in_order():
     assert page_changes(old, new) == (["Mở đầu mới.", "thời"], ["chót"])
     assert page_changes("giống nhau", "giống  nhau") == ([], [])
     assert page_changes("", "trang mới") == (["trang mới"], [])
+
+
+def test_a_paragraph_that_pushes_text_onto_the_next_page_is_the_only_change():
+    """Page-by-page, every later page would lose its last lines and gain the previous
+    page's: a reader wants the one paragraph that was added."""
+    sentences = [f"Câu số {n} của báo cáo về giải ngân vốn đầu tư công." for n in range(1, 13)]
+    old_pages = [" ".join(sentences[0:4]), " ".join(sentences[4:8]), " ".join(sentences[8:12])]
+    added = "Bổ sung: đoạn mới về tiến độ."
+    # The new paragraph after sentence 2; each page now ends one sentence earlier.
+    new_sentences = sentences[:2] + [added] + sentences[2:]
+    new_pages = [" ".join(new_sentences[0:4]), " ".join(new_sentences[4:8]),
+                 " ".join(new_sentences[8:12]), new_sentences[12]]
+    assert document_changes(old_pages, new_pages) == {1: ([added], [])}
+
+
+def test_removed_text_is_shown_where_it_stood_and_a_passage_split_by_a_page_break():
+    old_pages = ["Một. Hai. Ba.", "Bốn. Năm.", "Sáu."]
+    new_pages = ["Một. Hai. Thêm", "vào đây. Ba. Bốn.", "Sáu."]
+    assert document_changes(old_pages, new_pages) == {
+        1: (["Thêm"], []), 2: (["vào đây."], ["Năm."])}
+    assert document_changes(old_pages, ["Một. Hai. Ba."]) == {1: ([], ["Bốn. Năm. Sáu."])}
+    assert document_changes([], ["Trang mới."]) == {1: (["Trang mới."], [])}
+    assert document_changes(["Giữ nguyên."], ["Giữ  nguyên."]) == {}
+
+
+def test_a_300_page_report_with_a_few_changes_compares_in_well_under_a_second():
+    pages = [" ".join(f"Trang {p} đoạn {n}: các sở, ngành báo cáo tiến độ thực hiện và đề "
+                      f"xuất giải pháp tháo gỡ khó khăn." for n in range(20))
+             for p in range(300)]
+    changed = list(pages)
+    changed[10] = changed[10].replace("Trang 10 đoạn 3:", "Trang 10 đoạn ba (sửa):")
+    changed.insert(150, "Phụ lục bổ sung: bảng số liệu giải ngân.")
+    started = time.process_time()
+    changes = document_changes(pages, changed)
+    assert time.process_time() - started < 1.0
+    assert changes == {11: (["ba (sửa):"], ["3:"]),
+                       151: (["Phụ lục bổ sung: bảng số liệu giải ngân."], [])}
 
 
 def test_changes_of_version_two_page_by_page(app, world, document):
