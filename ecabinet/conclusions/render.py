@@ -243,16 +243,60 @@ def _heading(pdf: FPDF, notice: Notice) -> dict:
 
 def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     """Break a heading line into lines that fit its column (with the current font)."""
-    lines: list[str] = []
     head = "ỦY BAN NHÂN DÂN "
     if text.startswith(head):  # the body's kind on its own line, as bodies write it
         return [head.strip(), *_wrap(pdf, text[len(head):], width)]
+    return _wrap_words(pdf, text, width)
+
+
+def _wrap_words(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Break ``text`` at spaces into lines that fit ``width`` (with the current font)."""
+    lines: list[str] = []
     for word in text.split():
         if lines and pdf.get_string_width(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
     return lines
+
+
+def _table(pdf: FPDF, widths: tuple[float, ...], aligns: str, rows: list[list[str]],
+           size: float = 11, line_height: float = 5.5) -> None:
+    """A bordered table from the left margin: the first row bold and repeated on a new page,
+    each cell's lines centred in its row's height (as fpdf's table draws it).
+
+    Drawn here with one width measure per word: fpdf's table laid every cell out twice with
+    its general line breaking, a fifth of the notice's render.
+    """
+    pad = pdf.c_margin
+
+    def row_of(cells: list[str], style: str) -> tuple[list[list[str]], float]:
+        pdf.set_font("serif", style, size)
+        lines = [_wrap_words(pdf, _nfc(text), w - 2 * pad) or [""]
+                 for text, w in zip(cells, widths, strict=True)]
+        return lines, max(len(cell) for cell in lines) * line_height
+
+    def draw(lines: list[list[str]], height: float, style: str) -> None:
+        pdf.set_font("serif", style, size)
+        x, y = LEFT, pdf.get_y()
+        for cell, w, align in zip(lines, widths, aligns, strict=True):
+            pdf.rect(x, y, w, height)
+            top = y + (height - len(cell) * line_height) / 2
+            for n, line in enumerate(cell):
+                at = x + (w - pdf.get_string_width(line)) / 2 if align == "C" else x + pad
+                pdf.text(at, top + n * line_height + line_height / 2 + 0.3 * pdf.font_size,
+                         line)
+            x += w
+        pdf.set_y(y + height)
+
+    head = row_of(rows[0], "B")
+    draw(*head, "B")
+    for cells in rows[1:]:
+        lines, height = row_of(cells, "")
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            draw(*head, "B")
+        draw(lines, height, "")
 
 
 def _paragraph(pdf: FPDF, text: str, style: str = "", size: float = 13) -> None:
@@ -351,17 +395,13 @@ def _appendix(pdf: FPDF, notice: Notice) -> None:
     else:
         _paragraph(pdf, "Cuộc họp không ghi điểm danh trên hệ thống; thành phần tham dự theo "
                         "nội dung thông báo.", "I")
-    pdf.set_font("serif", "", 11)
-    # align LEFT: fpdf centres a table on the page, which the unequal margins would shift
-    with pdf.table(col_widths=(8, 50, 27, 45), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
-                   align="LEFT", width=pdf.epw,
-                   line_height=5.5, first_row_as_headings=True) as table:
-        table.row(["TT", "Họ và tên", "Vai trò", "Có mặt"])
-        for n, person in enumerate(record.attendees, start=1):
-            here = {True: "Có mặt", False: "Vắng", None: "—"}[person.present]
-            if person.deputy:
-                here = f"Vắng, ủy quyền {person.deputy}"
-            table.row([str(n), _nfc(person.name), person.role, _nfc(here)])
+    rows = [["TT", "Họ và tên", "Vai trò", "Có mặt"]]
+    for n, person in enumerate(record.attendees, start=1):
+        here = {True: "Có mặt", False: "Vắng", None: "—"}[person.present]
+        if person.deputy:
+            here = f"Vắng, ủy quyền {person.deputy}"
+        rows.append([str(n), person.name, person.role, here])
+    _table(pdf, tuple(pdf.epw * w / 130 for w in (8, 50, 27, 45)), "CLLL", rows)
     pdf.set_y(pdf.get_y() + 4)
     _paragraph(pdf, "II. Kết quả biểu quyết", "B")
     if not record.polls:
