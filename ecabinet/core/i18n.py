@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from ecabinet.core.timeutil import decree30_date, to_local
@@ -28,4 +28,16 @@ def init_app(app, babel) -> None:
     app.jinja_env.filters["localtime"] = lambda value, fmt="%H:%M %d/%m/%Y": (
         to_local(value).strftime(fmt) if value else "")
     app.jinja_env.filters["decree30_date"] = decree30_date
+    app.jinja_env.filters["longdate"] = long_date
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
+
+
+def long_date(value) -> str:
+    """A date written out in the reader's language: "ngày 10 tháng 12 năm 2026" (as Decree 30
+    writes it), "December 10, 2026" in English; the day in Vietnam time."""
+    if not value:
+        return ""
+    if str(get_locale() or "vi") == "vi":
+        return decree30_date(value)
+    day = to_local(value).date() if hasattr(value, "hour") else value
+    return format_date(day, "long")

@@ -92,3 +92,21 @@ def test_one_form_of_address_throughout():
     casual = sorted(i for i, t in texts.items() if re.search(r"\bbạn\b", t, re.IGNORECASE))
     assert not casual, casual
     assert texts["Online"] == "Trực tuyến"
+
+
+def test_the_meeting_date_is_written_in_the_readers_language(client, auth, world):
+    """Vietnamese: as Decree 30 writes a date; English: an English date, not "ngày … tháng"."""
+    from ecabinet.core.timeutil import decree30_date
+    from tests.conftest import csrf_token
+
+    auth.login("member")
+    url = f"/meetings/{world.meeting.id}"
+    assert decree30_date(world.meeting.starts_at) in client.get(url).text
+    client.post("/language", data={"language": "en", "next": "/",
+                                   "csrf_token": csrf_token(client)})
+    from ecabinet.core.timeutil import to_local
+
+    day = to_local(world.meeting.starts_at)
+    page = client.get(url).text
+    assert f"{day:%B} {day.day}, {day.year}" in page
+    assert "tháng" not in page.split("<dt>Time</dt>")[1].split("</dd>")[0]
