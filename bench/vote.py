@@ -149,12 +149,14 @@ async def _vote(world, servers: list[ServerProcess], clients: int, timeout: floa
         started = time.monotonic()
         await asyncio.gather(gens.ask("sign_in"), chair.sign_in())
         sign_in_s = time.monotonic() - started
+        rss_signed_in = max(s.rss_mb("VmRSS") for s in servers)
         with PhaseProfile(profile, servers, "connect"):
             connect_cpu = sum(s.cpu_s() for s in servers)
             started = time.monotonic()
             joined = await gens.ask("connect", world.meeting_id)
             connect_all_s = max(joined) - started if all(joined) else None
             connect_cpu = sum(s.cpu_s() for s in servers) - connect_cpu
+        rss_connected = max(s.rss_mb("VmRSS") for s in servers)
         await chair.connect(world.meeting_id, timeout)
         cpu = [s.cpu_s() for s in servers]
         opened = await chair.call("open_poll", {"meeting_id": world.meeting_id,
@@ -191,6 +193,7 @@ async def _vote(world, servers: list[ServerProcess], clients: int, timeout: floa
             "resent": len(resent), "resend_same_receipt": len(same),
             "server_cpu_s": cpu, "server_connect_cpu_s": connect_cpu,
             "server_rss_mb": max(s.rss_mb() for s in servers),
+            "server_rss_signed_in_mb": rss_signed_in, "server_rss_connected_mb": rss_connected,
             "receipts": {c["user"]: c["ack"]["receipt"] for c in casts
                          if c["acked"] and "receipt" in c["ack"]}}
 
@@ -271,6 +274,7 @@ def run_once(n: int, args, folder: Path) -> dict:
                 sys.executable, str(ROOT / "bench" / "bare_socket.py"), *extra]).start()
             try:
                 floor = asyncio.run(_floor(n, bare, args.clients))
+                figures[f"floor_{name}_rss_mb"] = bare.rss_mb()
             finally:
                 bare.stop()
             figures[f"floor_{name}_ack_all_s"] = floor["ack_all_s"]

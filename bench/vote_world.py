@@ -174,10 +174,10 @@ class ServerProcess:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def rss_mb(self) -> float:
-        """Peak resident memory (VmHWM) in MB."""
+    def rss_mb(self, field: str = "VmHWM") -> float:
+        """Peak resident memory (VmHWM) in MB; ``field="VmRSS"``: the current one."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
         return 0.0
 
