@@ -238,13 +238,21 @@ def test_annotation_editor_layer_can_be_switched_on(live_server, browser):
     layer.wait_for()
     box = layer.bounding_box()
     page.mouse.click(box["x"] + 150, box["y"] + 120)
+    # Type only once the editor has the focus, and read the storage once PDF.js has committed
+    # the note (on the click outside); under load both come later than the clicks.
+    page.locator(f"{_page(2)} .freeTextEditor .internal:focus").wait_for()
     page.keyboard.type("Ghi chú thử")
     page.mouse.click(box["x"] + 400, box["y"] + 500)
-    saved = page.evaluate("""async () => {
+    page.evaluate("""async () => {
       const { viewerReady } = await import('/static/js/viewer.js');
-      const { pdf } = await viewerReady;
-      return [...pdf.annotationStorage.serializable.map.values()].map((e) => e.value);
+      window.testPdf = (await viewerReady).pdf;
     }""")
+    page.wait_for_function("""() => {
+      const { map } = window.testPdf.annotationStorage.serializable;
+      return !!map && [...map.values()].some((e) => e.value === 'Ghi chú thử');
+    }""")
+    saved = page.evaluate("""() => [...window.testPdf.annotationStorage.serializable.map.values()]
+      .map((e) => e.value)""")
     assert saved == ["Ghi chú thử"]
     assert watcher.problems == []
     context.close()
