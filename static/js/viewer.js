@@ -12,6 +12,7 @@ import { VietnameseFindController, wireSearch } from "./viewer/find.js";
 import {
   EventBus, GenericL10n, LinkTarget, PDFLinkService, PDFViewer, pdfjsLib,
 } from "./viewer/load-pdfjs.js";
+import { failure, loadingTask } from "./viewer/document.js";
 import { Sidebar } from "./viewer/sidebar.js";
 import { wireTouch } from "./viewer/touch.js";
 
@@ -34,8 +35,6 @@ const MIN_SCALE = 0.25;
 const MAX_SCALE = 5;
 // Only these leave the document from a link in a PDF (PDF.js already refuses javascript:).
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:", "tel:"]);
-
-pdfjsLib.GlobalWorkerOptions.workerSrc = root.dataset.worker;
 
 const eventBus = new EventBus();
 const linkService = new PDFLinkService({
@@ -212,33 +211,25 @@ function toggleSearch(button) {
 }
 
 // ---- opening -------------------------------------------------------------------------------
+function showError(error) {
+  console.warn("open", error);
+  progress.hidden = true;
+  const message = document.createElement("p");
+  message.className = "flash flash-error viewer-error";
+  message.textContent = label("labelError");
+  container.replaceChildren(message);
+}
+
 async function open() {
-  const task = pdfjsLib.getDocument({
-    url: root.dataset.url,
-    withCredentials: true,
-    disableAutoFetch: true,   // fetch only the ranges the shown pages need
-    disableStream: true,
-    rangeChunkSize: 65536,
-    isEvalSupported: false,   // strict CSP: no eval / new Function
-    enableXfa: false,
-    useWasm: false,           // strict CSP: no WebAssembly compilation
-    standardFontDataUrl: root.dataset.fonts,
-    cMapUrl: root.dataset.cmaps,
-    cMapPacked: true,
-  });
-  task.onProgress = ({ loaded, total }) => {
-    if (total > 0) progressBar.value = Math.min(1, loaded / total);
-  };
   let pdf;
   try {
+    const task = await loadingTask;
+    task.onProgress = ({ loaded, total }) => {
+      if (total > 0) progressBar.value = Math.min(1, loaded / total);
+    };
     pdf = await task.promise;
   } catch (error) {
-    console.warn("open", error);
-    progress.hidden = true;
-    const message = document.createElement("p");
-    message.className = "flash flash-error viewer-error";
-    message.textContent = label("labelError");
-    container.replaceChildren(message);
+    showError(error);
     return;
   }
   progressText.textContent = plural("labelLoadingPages", pdf.numPages);
@@ -249,4 +240,5 @@ async function open() {
   linkService.setDocument(pdf);
 }
 
+failure.then(showError);
 open();

@@ -160,12 +160,31 @@ def test_viewer_records_the_read_and_secretariat_sees_it(world, client, auth):
     document = make_document(world.meeting, world.users["secretariat"])
     auth.login("member")
     page = client.get(f"/documents/{document.id}").get_data(as_text=True)
-    assert f'data-url="/documents/{document.id}/file"' in page
+    assert f'<meta name="viewer-file" content="/documents/{document.id}/file">' in page
     assert "<script>" not in page and " style=" not in page and "onclick" not in page
     auth.logout()
     auth.login("secretariat")
     listing = client.get(f"/meetings/{world.meeting.id}/documents").get_data(as_text=True)
     assert "Phạm Quốc Bảo" in listing
+
+
+def test_viewer_page_starts_the_worker_and_the_file_from_its_head(world, client, auth):
+    """opening.js (async, no imports) starts PDF.js's worker and the copy's first bytes, and
+    document.js (async) opens it in PDF.js, before the viewer's own modules have loaded; the
+    page says where the file and the worker are, with no inline script."""
+    document = make_document(world.meeting, world.users["secretariat"])
+    auth.login("member")
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    head = page[:page.index("</head>")]
+    opening = '<script type="module" async src="/static/js/viewer/opening.js"></script>'
+    assert opening in head
+    assert head.index(opening) < head.index('src="/static/js/viewer.js"')
+    document_js = '<script type="module" async src="/static/js/viewer/document.js"></script>'
+    assert head.index(opening) < head.index(document_js) < head.index('src="/static/js/viewer.js"')
+    assert head.index('<meta name="viewer-file"') < head.index(opening)
+    assert head.index('<meta name="viewer-worker"') < head.index(opening)
+    assert ('<meta name="viewer-worker" content="/static/vendor/pdfjs/pdf.worker.min.mjs">'
+            in head)
 
 
 def test_member_sees_new_then_seen_badge(world, client, auth):

@@ -466,7 +466,74 @@ def test_first_page_of_300_shows_fast_through_range_requests(live_server, browse
     started = time.monotonic()
     page.locator(_drawn(1)).wait_for()
     assert time.monotonic() - started < 1.0
-    assert 206 in statuses, f"the viewer did not use range requests: {statuses}"
+    assert statuses and set(statuses) == {206}, f"not only range requests: {statuses}"
     assert page.locator("#viewer-total").inner_text() == "/ 300"
     assert watcher.problems == []
+    context.close()
+
+
+def _scan(pages: int) -> bytes:
+    """A scan-like PDF: each page one incompressible 300 x 300 grey image (90 KB)."""
+    import random
+    import zlib
+
+    from tests.documents.conftest import assemble, stream
+
+    rng = random.Random(18)
+    objects, kids = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}, []
+    for n in range(pages):
+        page, content, image = 3 + 3 * n, 4 + 3 * n, 5 + 3 * n
+        kids.append(b"%d 0 R" % page)
+        objects[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+                         b"<< /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (image, content))
+        objects[content] = stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+        objects[image] = stream(zlib.compress(rng.randbytes(300 * 300), 1),
+                                b"/Type /XObject /Subtype /Image /Width 300 /Height 300 "
+                                b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode")
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
+    return assemble(objects, header=b"%PDF-1.4\n")
+
+
+def test_scan_opens_from_two_ranges_and_another_copy_is_refused(live_server, browser):
+    """Page 1 of a 1 MB scan needs the two ranges the page's head asks for at once (the first
+    and the last 512 KiB), never the whole file; a range of another copy (the reader's copy
+    made again meanwhile: other bytes, another ETag) stops the viewer, never mixed in."""
+    meeting_id = _published_meeting_of(live_server, "daibieu01")
+    document_id = _upload_as_secretary(live_server, browser, meeting_id, pdf=_scan(12))
+    context = browser.new_context(viewport=TABLET, locale="vi-VN")
+    page = context.new_page()
+    watcher = PageWatcher(page)
+    sign_in(page, live_server.url, "daibieu02")
+    asked: list[str | None] = []
+    answered: list[tuple[int, str]] = []
+    page.on("request", lambda r: asked.append(r.headers.get("range")) if "/file" in r.url
+            else None)
+    page.on("response", lambda r: answered.append((r.status, r.headers.get("content-range")))
+            if "/file" in r.url else None)
+    page.goto(f"{live_server.url}/documents/{document_id}")
+    page.locator(_drawn(1)).wait_for()
+    assert asked[0] == "bytes=0-524287", asked
+    size = int(answered[0][1].rsplit("/", 1)[1])
+    assert size > 1_000_000
+    chunk = 262144
+    assert asked[1] == f"bytes={((size - 1) // chunk - 1) * chunk}-{size - 1}", asked
+    assert all(asked) and all(status == 206 for status, _ in answered), (asked, answered)
+    assert watcher.problems == []
+    context.close()
+
+    context = browser.new_context(viewport=TABLET, locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "daibieu02")
+
+    def from_another_copy(route):
+        if route.request.headers.get("range", "").startswith("bytes=0-"):
+            route.continue_()
+            return
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "etag": '"another"'})
+
+    page.route("**/documents/*/file", from_another_copy)
+    page.goto(f"{live_server.url}/documents/{document_id}")
+    expect(page.locator(".viewer-error")).to_be_visible()
+    assert page.locator(".page[data-rendered]").count() == 0
     context.close()
