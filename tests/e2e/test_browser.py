@@ -35,7 +35,6 @@ def test_delegate_signs_in_and_sees_home_in_vietnamese(live_server, browser, tmp
     context.close()
 
 
-@pytest.mark.client_side
 def test_phone_layout_has_no_horizontal_scroll(live_server, browser):
     context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True,
                                   has_touch=True)

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from ecabinet.notify.catcher import open_maildir
 from tests.e2e.conftest import PageWatcher, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.client_side]
+pytestmark = [pytest.mark.e2e]
 
 LONG_ADDRESS = "van.thu.so.tai.nguyen.va.moi.truong.tinh.ha.tinh@stnmt.hatinh.gov.vn"
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.e2e.conftest import PageWatcher, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.shared_server, pytest.mark.client_side]
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_server]
 
 ROLES = ["admin", "thuky", "chutich", "phochutich", "daibieu01", "vanthu01", "thukyphuong"]
 WIDTHS = [360, 390, 1280]

@@ -8,7 +8,7 @@ from tests.e2e.conftest import LiveServer, PageWatcher, sign_in, wait_ready
 
 TABLET = {"width": 1280, "height": 800}
 
-pytestmark = [pytest.mark.e2e, pytest.mark.client_side]
+pytestmark = [pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")

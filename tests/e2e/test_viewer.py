@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from tests.documents.conftest import make_text_pdf
 from tests.e2e.conftest import PageWatcher, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.shared_server, pytest.mark.client_side]
+pytestmark = [pytest.mark.e2e, pytest.mark.shared_server]
 
 TABLET = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
