@@ -81,6 +81,9 @@ def _trim(data: bytes) -> bytes:
     options.hinting = False
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    # keep the glyphs' names (post table 2): without them fontTools derives every name from
+    # the cmap each time the font is opened, which each document and signature does
+    options.glyph_names = True
     font = TTFont(io.BytesIO(data))
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=_STAMP_UNICODES)

@@ -146,6 +146,9 @@ def _trimmed_fonts() -> dict[str, str]:
         options.hinting = False
         options.name_IDs = ["*"]
         options.notdef_outline = True
+        # keep the glyphs' names (post table 2): without them fontTools derives every name from
+        # the cmap each time the font is opened, which each document and signature does
+        options.glyph_names = True
         options.drop_tables += ["FFTM"]
         font = TTFont(source)
         subsetter = subset.Subsetter(options)
