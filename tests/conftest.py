@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -38,6 +41,27 @@ def pytest_configure(config):
     if WORKER:
         base = os.environ.get("ECABINET_QUEUE_NAME") or "ecabinet-test"
         os.environ["ECABINET_QUEUE_NAME"] = f"{base}-{WORKER}"
+
+
+def _run_key(pid: int) -> str:
+    """A process's id and start time: names what belongs to one run, even after pid reuse."""
+    try:
+        started = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except OSError:
+        started = "0"
+    return f"{pid}-{started}"
+
+
+def shared_demo_folder() -> Path:
+    """Where the workers of a split run keep their one e2e demo template (tests/e2e)."""
+    main = os.getppid() if WORKER else os.getpid()  # pytest-xdist's workers are its children
+    return Path(tempfile.gettempdir()) / f"ecabinet-demo-run-{_run_key(main)}"
+
+
+def pytest_sessionfinish(session):
+    """The run's main process removes what its workers shared."""
+    if not WORKER:
+        shutil.rmtree(shared_demo_folder(), ignore_errors=True)
 
 
 SLOW_FIRST = ("tests/e2e/", "tests/test_authorization_walk.py")

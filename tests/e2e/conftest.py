@@ -8,6 +8,7 @@ Every server starts from a copy of one demo data set, made once per run (`db upg
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import shutil
 import socket
@@ -22,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import DEMO_PASSWORD, require_service
+from tests.conftest import DEMO_PASSWORD, WORKER, require_service, shared_demo_folder
 
 CHROMIUM = os.environ.get("ECABINET_CHROMIUM", "/usr/bin/chromium")
 E2E_TIMEOUT_MS = int(float(os.environ.get("ECABINET_E2E_TIMEOUT_S", "120")) * 1000)
@@ -63,15 +64,22 @@ def _drop_database(url: str) -> None:
 
 class DemoTemplate:
     """The demo data set (database and instance folder: keys, encrypted files), made once per
-    process and copied for each server: a SQLite file copy or `CREATE DATABASE … TEMPLATE`."""
+    run and copied for each server: a SQLite file copy or `CREATE DATABASE … TEMPLATE`.
+
+    The workers of a split SQLite run share one (`demo-data` costs ~12 s of CPU, mostly
+    drawing the demo PDFs): the first makes it under a lock, the others wait and copy it,
+    and the run's main process removes it (`tests/conftest.py`). A PostgreSQL run keeps one
+    per process: `CREATE DATABASE … TEMPLATE` refuses a template another copy is reading."""
 
     _made: DemoTemplate | None = None
 
-    def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="ecabinet-demo-"))
+    def __init__(self, folder: Path):
+        self.folder = folder
         self.pg_name = f"ecabinet_e2e_demo_{os.getpid()}"
         self.database_url = _fresh_database_url(self.folder, self.pg_name)
         self.instance = self.folder / "instance"
+
+    def build(self) -> None:
         env = {**os.environ, **_SERVER_ENV, "ECABINET_INSTANCE": str(self.instance),
                "DATABASE_URL": self.database_url}
         env.pop("REDIS_URL", None)
@@ -81,10 +89,23 @@ class DemoTemplate:
 
     @classmethod
     def get(cls) -> DemoTemplate:
-        if cls._made is None:
-            cls._made = cls()
-            atexit.register(cls._made.remove)
-        return cls._made
+        if cls._made is not None:
+            return cls._made
+        if WORKER and not os.environ.get("DATABASE_URL"):
+            folder = shared_demo_folder()
+            folder.mkdir(exist_ok=True)
+            made = cls(folder)
+            with open(folder / "lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+                if not (folder / "ready").exists():
+                    made.build()
+                    (folder / "ready").touch()
+        else:
+            made = cls(Path(tempfile.mkdtemp(prefix="ecabinet-demo-")))
+            made.build()
+            atexit.register(made.remove)
+        cls._made = made
+        return made
 
     def copy_to(self, tmp_path: Path, name: str) -> str:
         """Give a server its own copy under `tmp_path`; return its database URL."""
