@@ -8,7 +8,6 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate.cli import db as db_group
 
 
 def _create_app():
@@ -51,7 +50,27 @@ def _safe_db_url() -> str:
         hide_password=True)
 
 
-cli.add_command(db_group, "db")
+class _MigrationCommands(click.Group):
+    """`db …`: Flask-Migrate's commands, loaded when one is asked for, so that a server
+    (`ecabinet run` comes through this module) does not hold Alembic, Mako and Pygments."""
+
+    def _commands(self) -> click.Group:
+        from flask_migrate.cli import db
+
+        return db
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # the context is Flask-Migrate's group's own: its options, its callback, its commands
+        return self._commands().make_context(info_name, args, parent=parent, **extra)
+
+    def list_commands(self, ctx) -> list[str]:
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx, name: str):
+        return self._commands().get_command(ctx, name)
+
+
+cli.add_command(_MigrationCommands("db", help="Perform database migrations."), "db")
 
 
 @cli.command("demo-data")
@@ -353,5 +372,5 @@ def worker_command(workers):
 def init_app(app) -> None:
     """Make the same commands available under `flask --app wsgi`."""
     for name, command in cli.commands.items():
-        if name not in app.cli.commands and name != "db":
+        if name not in app.cli.commands:
             app.cli.add_command(command, name)
