@@ -21,7 +21,8 @@ first_page_scan_cold_s    Chromium, a new profile (empty cache), a delegate whos
                           not exist yet: from navigation to page 1 drawn (data-rendered);
                           the median of three delegates
 first_page_from_file_s    of that, from the viewer's first request for the file to page 1
-                          drawn (before it: the viewer's page, modules and PDF.js worker)
+                          drawn (before it: the viewer's page and viewer/opening.js; the
+                          viewer's modules and PDF.js's worker load beside the file)
 first_page_scan_second_s  the same delegates, a new profile again: their copies exist now
 
 Two ways to make a reader's copy are measured in-process on the same linearised file:
