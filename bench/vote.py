@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import multiprocessing
@@ -183,9 +184,12 @@ async def _vote(world, servers: list[ServerProcess], clients: int, timeout: floa
     same = [c for c in resent if c["again"].get("receipt") == c["ack"]["receipt"]
             and c["again"].get("repeated") is True]
     first, acknowledged = acks.pop("first_sent"), len(acks.pop("acked"))
+    refused = collections.Counter(c["ack"].get("error", "no receipt") for c in casts
+                                  if not (c["acked"] and "receipt" in c["ack"]))
     return {"poll_id": poll_id, "sign_in_all_s": sign_in_s, "connect_all_s": connect_all_s,
             "joined": sum(1 for t in joined if t),
             **acks, "acknowledged": acknowledged,
+            "not_acknowledged": ", ".join(f"{k} {v}" for k, v in refused.most_common()) or "-",
             "chair_tally_s": chair_at - first if chair_voted == n else None,
             "chair_tally_seen": chair_voted,
             "tally_all_s": (max(results) - first) if all(results) else None,
