@@ -42,7 +42,13 @@ def close_database(app) -> None:
     """Close the app's engine for good: work that wakes later (a broadcast due, a timed
     poll's close) asks `is_closed` and leaves the database alone, so that it does not open a
     connection in a pool nobody will dispose of (collected later, still open)."""
+    from flask import current_app, has_app_context
+
     app.extensions[CLOSED] = True
+    if has_app_context() and current_app._get_current_object() is app:
+        # The caller's own session first: a connection it still holds would outlive the
+        # dispose below (it goes back to the old pool, which nobody closes any more).
+        db.session.remove()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
