@@ -443,6 +443,7 @@ def test_tablet_toolbar_stays_put_when_a_result_shows(live_server, browser, widt
     context, page, watcher = _open(browser, live_server, document_id, user="thuky",
                                    viewport={"width": width, "height": 800})
     page.locator(_drawn(1)).wait_for()
+    page.locator("#viewer-follow").wait_for()  # the room's tools join the bar once it answers
     bar = page.locator(".viewer-bar")
     height = bar.bounding_box()["height"]
     page.locator("#viewer-query").fill("ky cuong")
