@@ -22,6 +22,7 @@ from sqlalchemy import event
 from ecabinet import create_app
 from ecabinet.conclusions.models import ConclusionTask
 from ecabinet.live.events import LiveNamespace
+from tests import shared_engines
 from tests.annotations.test_opinions import walk_opinion_id
 from tests.conclusions.test_service import (
     FOLLOWUP_ENDPOINTS,
@@ -329,7 +330,9 @@ def walk(database_url, tmp_path_factory):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
                       "INSTANCE_PATH": str(tmp_path_factory.mktemp("walk") / "instance"),
                       # broadcast in the request, not from a thread that would share the connection
-                      "LIVE_BROADCAST_INTERVAL": 0})
+                      "LIVE_BROADCAST_INTERVAL": 0,
+                      # its listeners (savepoints on SQLite) stay with the walk's own engine
+                      shared_engines.OWN_ENGINE: True})
     app.test_client_class = FreshContextClient
     original_session = db.session
     with app.app_context():

@@ -12,7 +12,8 @@ from tests.conftest import DEMO_PASSWORD, LiveClient, csrf_token
 
 def _denials() -> list[AuditEntry]:
     return list(db.session.execute(
-        select(AuditEntry).where(AuditEntry.action == "access.denied")).scalars())
+        select(AuditEntry).where(AuditEntry.action == "access.denied")
+        .order_by(AuditEntry.seq)).scalars())
 
 
 class StillClock:
