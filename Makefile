@@ -14,6 +14,8 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/ecabinet_test
 # Each pass runs on one process per core (pytest-xdist), a test file per process at a time
 # (a file's fixtures are built once); PYTEST_SPLIT= runs it in one process.
 PYTEST_SPLIT ?= -n auto --dist loadfile
+# The browser tests' demo data, made once for all the passes of one `make test`.
+TEST_DEMO_DIR := $(CURDIR)/build/test-demo
 
 .PHONY: setup run test lint test-deps translations extract-messages clean
 
@@ -72,8 +74,10 @@ test: setup test-deps lint
 	@# PostgreSQL pass leaves both out. Tests marked timing measure a promised speed: they
 	@# run once, alone, so that no other test shares the machine. Tests marked serial
 	@# restart a server on its port: they run alone too, in both passes.
-	$(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not postgres and not timing and not serial"
-	$(BIN)/python -m pytest -m "(timing or serial) and not postgres"
+	rm -rf $(TEST_DEMO_DIR)
+	ECABINET_TEST_DEMO_DIR=$(TEST_DEMO_DIR) $(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not postgres and not timing and not serial"
+	ECABINET_TEST_DEMO_DIR=$(TEST_DEMO_DIR) $(BIN)/python -m pytest -m "(timing or serial) and not postgres"
+	rm -rf $(TEST_DEMO_DIR)
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_SPLIT) -m "not dbless and not e2e and not timing and not serial"
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "serial and not dbless"
 

@@ -63,8 +63,14 @@ def _run_key(pid: int) -> str:
     return f"{pid}-{started}"
 
 
+DEMO_DIR_VARIABLE = "ECABINET_TEST_DEMO_DIR"
+"""`make test` names one folder for the e2e demo template of all its passes (and removes it)."""
+
+
 def shared_demo_folder() -> Path:
     """Where the workers of a split run keep their one e2e demo template (tests/e2e)."""
+    if os.environ.get(DEMO_DIR_VARIABLE):
+        return Path(os.environ[DEMO_DIR_VARIABLE])
     main = os.getppid() if WORKER else os.getpid()  # pytest-xdist's workers are its children
     return Path(tempfile.gettempdir()) / f"ecabinet-demo-run-{_run_key(main)}"
 
@@ -72,7 +78,7 @@ def shared_demo_folder() -> Path:
 def pytest_sessionfinish(session):
     """The run's main process removes what its workers shared."""
     shared_engines.dispose_all()
-    if not WORKER:
+    if not WORKER and not os.environ.get(DEMO_DIR_VARIABLE):
         shutil.rmtree(shared_demo_folder(), ignore_errors=True)
 
 

@@ -23,7 +23,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import DEMO_PASSWORD, WORKER, require_service, shared_demo_folder
+from tests.conftest import (
+    DEMO_DIR_VARIABLE,
+    DEMO_PASSWORD,
+    WORKER,
+    require_service,
+    shared_demo_folder,
+)
 
 CHROMIUM = os.environ.get("ECABINET_CHROMIUM", "/usr/bin/chromium")
 E2E_TIMEOUT_MS = int(float(os.environ.get("ECABINET_E2E_TIMEOUT_S", "120")) * 1000)
@@ -68,8 +74,10 @@ class DemoTemplate:
 
     The workers of a split SQLite run share one (`demo-data` costs ~12 s of CPU, mostly
     drawing the demo PDFs): the first makes it under a lock, the others wait and copy it,
-    and the run's main process removes it (`tests/conftest.py`). A PostgreSQL run keeps one
-    per process: `CREATE DATABASE … TEMPLATE` refuses a template another copy is reading."""
+    and the run's main process removes it (`tests/conftest.py`); under `make test`, all its
+    SQLite runs share the one in $ECABINET_TEST_DEMO_DIR, which the Makefile removes. A
+    PostgreSQL run keeps one per process: `CREATE DATABASE … TEMPLATE` refuses a template
+    another copy is reading."""
 
     _made: DemoTemplate | None = None
 
@@ -91,9 +99,9 @@ class DemoTemplate:
     def get(cls) -> DemoTemplate:
         if cls._made is not None:
             return cls._made
-        if WORKER and not os.environ.get("DATABASE_URL"):
+        if (WORKER or os.environ.get(DEMO_DIR_VARIABLE)) and not os.environ.get("DATABASE_URL"):
             folder = shared_demo_folder()
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             made = cls(folder)
             with open(folder / "lock", "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -268,7 +276,28 @@ def wait_ready(page) -> None:
     page.locator("html[data-ready]").wait_for(state="attached")
 
 
-def sign_in(page, base_url: str, username: str) -> None:
+_SIGNED_IN: dict[tuple[str, str], list] = {}
+"""(server, username) -> the cookies of a sign-in through the form, for the next context."""
+
+
+def sign_in(page, base_url: str, username: str, *, through_form: bool = False) -> None:
+    """Sign in and land on the home page. The first sign-in of a user on a server goes
+    through the form; later ones carry its session cookie into the new context, as a tablet
+    that is still signed in (a sign-in costs ~1 s of a loaded machine's CPU, ~50 a run).
+    A session the server has ended falls back to the form; `through_form` asks for it."""
+    cookies = _SIGNED_IN.get((base_url, username))
+    if cookies and not through_form:
+        page.context.add_cookies(cookies)
+        page.goto(base_url + "/")
+        wait_ready(page)
+        if page.url == base_url + "/":
+            return
+        page.context.clear_cookies()
+    _sign_in_through_form(page, base_url, username)
+    _SIGNED_IN[(base_url, username)] = page.context.cookies(base_url)
+
+
+def _sign_in_through_form(page, base_url: str, username: str) -> None:
     page.goto(base_url + "/login")
     wait_ready(page)
     page.get_by_label("Tên đăng nhập").fill(username)

@@ -19,7 +19,7 @@ def test_delegate_signs_in_and_sees_home_in_vietnamese(live_server, browser, tmp
     context = browser.new_context(viewport=TABLET, locale="vi-VN")
     page = context.new_page()
     watcher = PageWatcher(page)
-    sign_in(page, live_server.url, "daibieu01")
+    sign_in(page, live_server.url, "daibieu01", through_form=True)
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("heading", name="Cuộc họp sắp tới").is_visible()
     assert page.get_by_text("Phiên họp thường kỳ tháng 12 năm 2026").is_visible()
