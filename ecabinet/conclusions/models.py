@@ -249,12 +249,16 @@ class TaskReport(CreatedAtMixin, Base):
 
 class VerificationCheck(Base):
     """One public check of a notice (an upload or a look-up by number), kept for the
-    throttle's window so that every server process counts an address's checks alike."""
+    throttle's window so that every server process counts alike: a signed-in person's
+    checks count for their account (a ward office's clerks share one NAT address with the
+    public), the others' for their address."""
 
     __tablename__ = "verification_checks"
     __table_args__ = (Index("ix_verification_checks_ip_at", "ip", "at"),
+                      Index("ix_verification_checks_user_id_at", "user_id", "at"),
                       Index("ix_verification_checks_at", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ip: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     at: Mapped[datetime]

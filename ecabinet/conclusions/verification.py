@@ -67,27 +67,37 @@ def registered(sha256: str) -> Conclusion | None:
         select(Conclusion).where(Conclusion.issued_sha256 == sha256)).scalar_one_or_none()
 
 
-def count_check(ip: str, *, now: dt.datetime | None = None) -> None:
-    """Count one public check from ``ip``: each upload starts a limited child, so an address
-    gets VERIFY_MAX_CHECKS per VERIFY_WINDOW. Counted in the database, like the sign-in
-    throttle, so that every server process agrees; checks older than the window are dropped.
+def count_check(ip: str, *, user_id: int | None = None, now: dt.datetime | None = None) -> None:
+    """Count one public check: each upload starts a limited child, so an address gets
+    VERIFY_MAX_CHECKS per VERIFY_WINDOW, and so does a signed-in account, on its own (the
+    clerks of a ward office share one NAT address with whoever else checks from it).
+    Counted in the database, like the sign-in throttle, so that every server process
+    agrees; checks older than the window are dropped.
 
-    :raises TooManyChecks: once the address has used up its checks, saying how long to wait.
+    :raises TooManyChecks: once the address or account has used up its checks, saying how
+        long to wait.
     """
     cfg = current_app.config
     now, ip = now or utcnow(), (ip or "")[:64]
     since = now - cfg["VERIFY_WINDOW"]
     db.session.execute(delete(VerificationCheck).where(VerificationCheck.at <= since))
+    whose = (VerificationCheck.user_id == user_id,) if user_id is not None else (
+        VerificationCheck.ip == ip, VerificationCheck.user_id.is_(None))
     made, oldest = db.session.execute(
         select(func.count(), func.min(VerificationCheck.at)).where(
-            VerificationCheck.ip == ip, VerificationCheck.at > since)).one()
+            *whose, VerificationCheck.at > since)).one()
     if made >= cfg["VERIFY_MAX_CHECKS"]:
         db.session.commit()
         left = (oldest + cfg["VERIFY_WINDOW"] - now).total_seconds() if oldest else 60
+        minutes = max(1, -(-int(left) // 60))
+        if user_id is not None:
+            raise TooManyChecks(_l(
+                "Too many checks from this account. Wait %(m)d minutes and try again.",
+                m=minutes))
         raise TooManyChecks(_l(
             "Too many checks from this network address. Wait %(m)d minutes and try again.",
-            m=max(1, -(-int(left) // 60))))
-    db.session.add(VerificationCheck(ip=ip, at=now))
+            m=minutes))
+    db.session.add(VerificationCheck(ip=ip, user_id=user_id, at=now))
     db.session.commit()
 
 

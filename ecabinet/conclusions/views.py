@@ -280,6 +280,12 @@ def to_issue():
                            number_text=number_text)
 
 
+def _count_check() -> None:
+    """The public pages' throttle: per account when signed in, else per address."""
+    verification.count_check(request.remote_addr or "", user_id=current_user.id
+                             if current_user.is_authenticated else None)
+
+
 @bp.route("/verify", methods=["GET", "POST"])
 def verify():
     """Anyone (no sign-in) checks a notice: its signatures and whether we issued exactly it."""
@@ -293,7 +299,7 @@ def verify():
             from ecabinet.conclusions import keys  # cryptography's X.509: on first use
 
             try:
-                verification.count_check(request.remote_addr or "")
+                _count_check()
             except TooManyChecks as refusal:
                 return _refused(refusal)
             result = verification.verify_upload(data, keys.trust_roots())
@@ -332,7 +338,7 @@ def verify_number():
     found, problem = None, None
     if any(value.strip() for value in typed.values()):  # else the page opened: just the form
         try:
-            verification.count_check(request.remote_addr or "")
+            _count_check()
         except TooManyChecks as refusal:
             return _refused(refusal)
         try:

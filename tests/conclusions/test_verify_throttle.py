@@ -1,5 +1,6 @@
-"""The public verification pages are throttled per address: each upload starts a limited
-child, so past VERIFY_MAX_CHECKS per VERIFY_WINDOW an address is told, in words, to wait."""
+"""The public verification pages are throttled per address, or per account when signed in:
+each upload starts a limited child, so past VERIFY_MAX_CHECKS per VERIFY_WINDOW an address
+(or account) is told, in words, to wait."""
 
 from __future__ import annotations
 
@@ -67,3 +68,27 @@ def test_checks_older_than_the_window_no_longer_count(two_checks):
         verification.count_check("192.0.2.10", now=T0 + dt.timedelta(minutes=5))
     assert "5" in str(refused.value.message)  # the first check leaves the window in 5 min
     verification.count_check("192.0.2.10", now=T0 + dt.timedelta(minutes=10, seconds=1))
+
+
+def test_a_signed_in_clerk_counts_apart_from_the_public_behind_the_same_address(
+        two_checks, client, world, auth):
+    """A ward office's clerks and the public share one NAT address: the public using up
+    the address's checks leaves a signed-in person their own, counted for the account."""
+    public = two_checks.test_client()
+    assert [_look_up(public).status_code for _ in range(3)] == [200, 200, 429]
+    auth.login("clerk")
+    assert [_look_up(client).status_code for _ in range(2)] == [200, 200]
+    refused = _look_up(client)
+    assert refused.status_code == 429
+    assert "Tài khoản này đã kiểm tra quá nhiều lần. Vui lòng chờ 10 phút" in refused.text
+    assert _look_up(public, "192.0.2.11").status_code == 200  # the account is not an address
+
+
+def test_checks_of_an_account_are_counted_whatever_its_address(app, world):
+    app.config["VERIFY_MAX_CHECKS"] = 2
+    clerk = world.users["clerk"].id
+    verification.count_check("192.0.2.10", user_id=clerk, now=T0)
+    verification.count_check("198.51.100.7", user_id=clerk, now=T0)
+    with pytest.raises(TooManyChecks, match="Tài khoản này"):
+        verification.count_check("203.0.113.9", user_id=clerk, now=T0)
+    verification.count_check("192.0.2.10", now=T0)  # the address's own checks are untouched
