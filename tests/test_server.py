@@ -1,0 +1,27 @@
+"""How `ecabinet run` sets up its process: gevent without spawn tracking, a frozen start-up heap."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+from ecabinet.server import freeze_startup_heap
+
+
+def test_freeze_startup_heap_moves_objects_out_of_collections():
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_patch_for_gevent_spawns_greenlets_without_their_stacks():
+    # In a child: patching gevent in the test process would change every later test.
+    code = ("from ecabinet.server import patch_for_gevent; patch_for_gevent(); import gevent; "
+            "g = gevent.spawn(lambda: None); g.join(); "
+            "print(g.spawning_stack is None, g.spawning_greenlet is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.split() == ["True", "True"]
