@@ -7,9 +7,10 @@ so a click in the wrong state is told "the meeting is …", not "access denied".
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ecabinet.accounts.models import RoleKind
 from ecabinet.extensions import db
@@ -74,13 +75,20 @@ def forget_roles() -> None:
         g.pop("ecabinet_participant_roles", None)
 
 
+@cache
+def _role_statement():
+    """Built once: composing the statement took twice as long as running it (every event)."""
+    return select(MeetingParticipant.role).where(
+        MeetingParticipant.meeting_id == bindparam("meeting_id"),
+        MeetingParticipant.user_id == bindparam("user_id"))
+
+
 def _participant_role(meeting: Meeting, user, stand_ins: bool) -> ParticipantRole | None:
     if "participants" in meeting.__dict__:
         role = next((p.role for p in meeting.participants if p.user_id == user.id), None)
     else:
-        role = db.session.execute(select(MeetingParticipant.role).where(
-            MeetingParticipant.meeting_id == meeting.id,
-            MeetingParticipant.user_id == user.id)).scalar_one_or_none()
+        role = db.session.execute(_role_statement(), {
+            "meeting_id": meeting.id, "user_id": user.id}).scalar_one_or_none()
     for lookup in _STAND_INS if role is None and stand_ins else ():
         role = lookup(meeting, user.id)
         if role is not None:
