@@ -1,4 +1,5 @@
-"""How `ecabinet run` sets up its process: gevent without spawn tracking, a frozen start-up heap."""
+"""How `ecabinet run` sets up its process: gevent without spawn tracking, a frozen
+start-up heap, fewer young collections."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import gc
 import subprocess
 import sys
 
-from ecabinet.server import freeze_startup_heap
+from ecabinet.server import YOUNG_COLLECTION_THRESHOLD, freeze_startup_heap
 
 
 def test_freeze_startup_heap_moves_objects_out_of_collections():
+    threshold = gc.get_threshold()
     try:
         freeze_startup_heap()
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def test_patch_for_gevent_spawns_greenlets_without_their_stacks():
