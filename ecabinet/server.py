@@ -107,15 +107,16 @@ def freeze_startup_heap() -> None:
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
 
 
-def close_app(app) -> None:
+def close_app(app, *, dispose_engine: bool = True) -> None:
     """Let the app go before its process ends (each test's app): the ballot writer stops,
-    its engine and the app's close, and background work that wakes later leaves the
-    database alone, so that no connection outlives the app."""
+    its engine and the app's close (unless other apps share it: `dispose_engine=False`),
+    and background work that wakes later leaves the database alone, so that no connection
+    outlives the app."""
     from ecabinet.core.database import close_database
     from ecabinet.voting.writer import close_writer
 
     close_writer(app)
-    close_database(app)
+    close_database(app, dispose_engine=dispose_engine)
 
 
 def run(app, host: str, port: int) -> None:

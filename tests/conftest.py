@@ -3,7 +3,6 @@ emptied before each test; an app per test; `auth` to sign in; `world` with one u
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import shutil
@@ -46,12 +45,13 @@ def pytest_configure(config):
 
 
 def pytest_collection_finish(session):
-    """Collect less often: a test process holds the app's modules, the collected tests and
-    the shared data sets, which Python's collector would walk again every few thousand
-    allocations (~7% of a run). Frozen, they are left out of every later collection."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    """Collect less often, as the server does: a test process holds the app's modules, the
+    collected tests and the shared data sets, which Python's collector would walk again
+    every few thousand allocations (~7% of a run). Frozen, they are left out of every later
+    collection."""
+    from ecabinet.server import freeze_startup_heap
+
+    freeze_startup_heap()
 
 
 def _run_key(pid: int) -> str:
@@ -219,18 +219,14 @@ def app(database_url, tmp_path):
 
 
 def release_app(app) -> None:
-    """What `close_app` does at the end of a test, but for the engine the next test's app
-    shares (tests/shared_engines.py): its connections go back to the pool, left open."""
-    from ecabinet.core.database import CLOSED
+    """`close_app` at the end of a test, leaving open the engine that the next test's app
+    shares (tests/shared_engines.py): its connections go back to the pool."""
     from ecabinet.extensions import db
-    from ecabinet.voting.writer import close_writer
+    from ecabinet.server import close_app
 
-    close_writer(app)  # the ballot writer's own engine
-    app.extensions[CLOSED] = True  # nothing that wakes later reopens a connection
     with app.app_context():
-        db.session.remove()
-        if not shared_engines.is_shared(db.engine):
-            db.engine.dispose()
+        shared = shared_engines.is_shared(db.engine)
+    close_app(app, dispose_engine=not shared)
 
 
 @pytest.fixture

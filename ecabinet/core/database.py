@@ -38,10 +38,11 @@ def init_app(app) -> None:
 CLOSED = "ecabinet_closed"
 
 
-def close_database(app) -> None:
+def close_database(app, *, dispose_engine: bool = True) -> None:
     """Close the app's engine for good: work that wakes later (a broadcast due, a timed
     poll's close) asks `is_closed` and leaves the database alone, so that it does not open a
-    connection in a pool nobody will dispose of (collected later, still open)."""
+    connection in a pool nobody will dispose of (collected later, still open). An engine
+    that other apps share (the tests' apps do) is left open: `dispose_engine=False`."""
     from flask import current_app, has_app_context
 
     app.extensions[CLOSED] = True
@@ -51,7 +52,8 @@ def close_database(app) -> None:
         db.session.remove()
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        if dispose_engine:
+            db.engine.dispose()
 
 
 def is_closed(app) -> bool:
